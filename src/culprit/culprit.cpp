@@ -1,0 +1,1 @@
+#include "culprit/culprit.h"

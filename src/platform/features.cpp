@@ -1,0 +1,7 @@
+#include "platform/features.h"
+
+namespace whyfail::platform {
+
+std::vector<Feature> probe_all() { return {}; }
+
+}  // namespace whyfail::platform

@@ -1,0 +1,105 @@
+// The event records every backend produces. A backend (ptrace, BPF) fills
+// these and nothing else; decoding, the culprit, explanations and output work
+// on them unchanged whichever backend ran.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace whyfail::trace {
+
+// Bytes copied out of the tracee for one argument.
+struct CapturedBytes {
+  std::string bytes;        // raw, unescaped; may contain NULs and invalid UTF-8
+  bool truncated = false;   // the tracee had more than we copied
+  bool fault = false;       // the address could not be read (EFAULT-like); bytes is empty
+  // For Iovec / StringArray captures: the element boundaries inside `bytes`
+  // (element i spans [parts[i-1], parts[i])). Empty for flat captures.
+  std::vector<uint32_t> parts;
+  uint32_t elements_total = 0;  // array length in the tracee (argv count, iovcnt)
+};
+
+struct SyscallEvent {
+  uint64_t seq = 0;             // global order of syscall exits within one run
+  pid_t pid = 0;                // thread group id
+  pid_t tid = 0;
+  int nr = -1;                  // x86_64 syscall number
+  std::array<uint64_t, 6> args{};
+  int64_t ret = 0;              // raw kernel return value (-errno on failure)
+  bool finished = true;         // false: no exit was seen (exit_group, a tracee that died)
+  uint64_t enter_ns = 0;        // CLOCK_MONOTONIC
+  uint64_t exit_ns = 0;         // CLOCK_MONOTONIC; 0 when !finished
+  std::array<std::optional<CapturedBytes>, 6> captured;  // per argument, per sysent capture rules
+  std::vector<uint64_t> user_stack;   // return addresses, innermost first (-k)
+  bool injected = false;        // the result was injected, not produced by the kernel
+
+  // errno when the call failed (-4095 <= ret < 0), else 0.
+  int error() const { return (ret < 0 && ret >= -4095) ? static_cast<int>(-ret) : 0; }
+  bool failed() const { return finished && error() != 0; }
+};
+
+// A new process or thread appeared (fork, vfork, clone).
+struct SpawnEvent {
+  uint64_t ts_ns = 0;
+  pid_t parent_pid = 0;
+  pid_t parent_tid = 0;
+  pid_t child_pid = 0;   // tgid of the child
+  pid_t child_tid = 0;
+  bool is_thread = false;
+};
+
+// A successful execve/execveat.
+struct ExecEvent {
+  uint64_t ts_ns = 0;
+  pid_t pid = 0;
+  pid_t old_tid = 0;     // the thread that called exec (differs from pid in a multi-threaded exec)
+  std::string filename;  // as resolved by the kernel (/proc/PID/exe at exec time)
+  std::string comm;      // comm after exec
+};
+
+// A signal delivered to a tracee.
+struct SignalEvent {
+  uint64_t ts_ns = 0;
+  pid_t pid = 0;
+  pid_t tid = 0;
+  int signo = 0;
+  int si_code = 0;
+  pid_t sender_pid = 0;
+  uid_t sender_uid = 0;
+};
+
+// A process (thread group) or thread ended.
+struct ExitEvent {
+  uint64_t ts_ns = 0;
+  pid_t pid = 0;
+  pid_t tid = 0;
+  bool thread_only = false;  // one thread ended; the process goes on
+  bool killed = false;       // killed by a signal
+  int code = 0;              // exit code when !killed
+  int signo = 0;             // terminating signal when killed
+  bool core_dumped = false;
+};
+
+// The tracer stopped following a process without it ending (detach, -p on Ctrl-C).
+struct DetachEvent {
+  uint64_t ts_ns = 0;
+  pid_t pid = 0;
+};
+
+// Events that a backend could not deliver. Never silent.
+struct LostEvent {
+  uint64_t ts_ns = 0;
+  uint64_t count = 0;
+  std::string reason;   // "ring buffer full", "string truncated", "pid map full"
+};
+
+using Event = std::variant<SyscallEvent, SpawnEvent, ExecEvent, SignalEvent, ExitEvent,
+                           DetachEvent, LostEvent>;
+
+}  // namespace whyfail::trace

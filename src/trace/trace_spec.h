@@ -1,0 +1,34 @@
+// What to trace, as the backend needs to know it. Display choices (what to
+// print) are not here; the backend only needs to know what to stop for and
+// what to capture.
+#pragma once
+
+#include <sys/types.h>
+
+#include <bitset>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace whyfail::trace {
+
+inline constexpr std::size_t kMaxSyscalls = 1024;
+using SyscallSet = std::bitset<kMaxSyscalls>;
+
+struct TraceSpec {
+  std::vector<std::string> command;   // run this (argv), or
+  std::vector<pid_t> attach_pids;     // attach to these
+  bool follow_forks = true;           // -f (default on)
+  SyscallSet syscalls;                // which syscalls to stop for (all set = all)
+  bool restricted = false;            // syscalls is a subset: the launched command gets a seccomp filter
+  bool use_seccomp = true;            // allowed to use a seccomp filter when restricted
+  std::size_t string_limit = 64;      // -s: bytes captured from buffers and non-path strings
+  std::size_t path_limit = 4096;      // bytes captured from path strings (PATH_MAX)
+  bool only_failures = false;         // the consumer wants failed calls only (plus what culprit needs):
+                                      // a backend may drop the rest before they leave the kernel
+  bool user_stacks = false;           // -k
+  uid_t run_as_uid = static_cast<uid_t>(-1);  // -u USER
+  gid_t run_as_gid = static_cast<gid_t>(-1);
+};
+
+}  // namespace whyfail::trace

@@ -27,3 +27,30 @@ struct Verdict {
 };
 
 }  // namespace whyfail::culprit
+
+namespace whyfail::culprit {
+
+// Collects what a run shows and ranks its failures. Feed it every event in
+// order; it keeps bounded state (failures, the first bytes each process wrote
+// to stdout/stderr or log files, spawns, execs, exits).
+class CulpritFinder {
+ public:
+  CulpritFinder();
+  ~CulpritFinder();
+  CulpritFinder(const CulpritFinder&) = delete;
+  CulpritFinder& operator=(const CulpritFinder&) = delete;
+
+  void observe(const trace::Event& event);
+  // The explanation of a failed call (by SyscallEvent::seq), computed while live.
+  void set_explanation(uint64_t seq, explain::Explanation explanation);
+  // Over the whole run (launch mode: the root process's outcome decides failure).
+  Verdict verdict() const;
+  // For one attached process (-p mode, on detach).
+  Verdict verdict_for(pid_t pid) const;
+
+ private:
+  struct State;
+  State* state_;
+};
+
+}  // namespace whyfail::culprit

@@ -29,6 +29,15 @@ struct TraceSpec {
   bool user_stacks = false;           // -k
   uid_t run_as_uid = static_cast<uid_t>(-1);  // -u USER
   gid_t run_as_gid = static_cast<gid_t>(-1);
+
+  // System-wide mode (--system, BPF backend only): every process, narrowed by these filters.
+  bool system_wide = false;
+  std::vector<std::string> comm_filter;   // --comm
+  std::vector<pid_t> pid_filter;          // --pid
+  std::vector<uid_t> uid_filter;          // --uid
+  std::vector<int> errno_filter;          // --errno: report only these errnos (empty: any failure)
+  double duration_s = 0;                  // --duration: stop after this many seconds (0: until Ctrl-C)
+  std::size_t ring_buffer_bytes = 0;      // BPF ring buffer size (0: backend default)
 };
 
 }  // namespace whyfail::trace

@@ -54,4 +54,8 @@ const SyscallInfo* syscall_by_name(std::string_view name);
 // All entries, ordered by number.
 const std::vector<SyscallInfo>& all_syscalls();
 
+// Every name in syscall_signatures_x86_64.def, in file order (duplicates
+// included), so tests can check the file against the number table.
+std::vector<std::string_view> signature_names();
+
 }  // namespace whyfail::sysent

@@ -25,6 +25,35 @@ struct CapturedBytes {
   uint32_t elements_total = 0;  // array length in the tracee (argv count, iovcnt)
 };
 
+// Where inside the kernel a failed syscall's error was born (--kernel; see
+// src/origin/ and docs/kernel-origin.md).
+struct KernelFrame {
+  std::string function;     // "perf_copy_attr"
+  uint64_t address = 0;     // run-time address of the function's entry
+  uint64_t offset = 0;      // offset inside function (0: only the function is known)
+  std::string file;         // from vmlinux DWARF when installed, else empty
+  int line = 0;
+  int64_t ret = 0;          // the value this function returned (sign-extended to its width)
+};
+
+// One function return of the failing invocation, in call order, nested.
+struct KernelGraphEntry {
+  int depth = 0;            // 0 = outermost traced function
+  std::string function;
+  int64_t ret = 0;
+  bool on_error_path = false;  // part of the chain from the origin to the syscall
+};
+
+struct KernelOrigin {
+  bool found = false;
+  KernelFrame origin;                    // deepest function that made the error value itself
+  std::vector<KernelFrame> chain;        // origin first, then each caller that passed it up
+  std::vector<KernelGraphEntry> graph;   // every traced return of the invocation
+  uint32_t returns_dropped = 0;          // returns beyond the per-invocation bound
+  std::string mechanism;                 // "fexit" or "kretprobe"
+  std::string note;                      // why not found, or how the value changed on the way
+};
+
 struct SyscallEvent {
   uint64_t seq = 0;             // global order of syscall exits within one run
   pid_t pid = 0;                // thread group id
@@ -38,6 +67,7 @@ struct SyscallEvent {
   std::array<std::optional<CapturedBytes>, 6> captured;  // per argument, per sysent capture rules
   std::vector<uint64_t> user_stack;   // return addresses, innermost first (-k)
   bool injected = false;        // the result was injected, not produced by the kernel
+  std::optional<KernelOrigin> kernel;  // --kernel: where the error came from (failed calls only)
 
   // errno when the call failed (-4095 <= ret < 0), else 0.
   int error() const { return (ret < 0 && ret >= -4095) ? static_cast<int>(-ret) : 0; }

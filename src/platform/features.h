@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace whyfail::platform {
@@ -17,6 +18,11 @@ struct Feature {
 };
 
 // Probes every feature (cheap; safe to call at start-up of `whyfail doctor`).
+// Each probe tries the thing and keeps the reason it failed; individual
+// probes are in platform/probes.h, helpers in sysctl.h and lockdown.h.
 std::vector<Feature> probe_all();
+
+// The feature called `name` in `features`, or nullptr.
+const Feature* find_feature(const std::vector<Feature>& features, std::string_view name);
 
 }  // namespace whyfail::platform

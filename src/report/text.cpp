@@ -1,0 +1,190 @@
+#include "report/text.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+
+#include "decode/decoder.h"
+#include "report/escape.h"
+#include "report/siginfo.h"
+#include "report/summary.h"
+#include "report/verdict_text.h"
+
+namespace whyfail::report {
+
+namespace {
+
+// Kernel-internal restart codes never reach user space as errno (strace prints "?" for them).
+bool is_restart_code(int err) { return err >= 512 && err <= 530; }
+
+std::string render_items(const std::vector<decode::Value>& items, bool truncated) {
+  std::string out = "[";
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (k) out += ", ";
+    out += render_value(items[k]);
+  }
+  if (truncated) out += items.empty() ? "..." : ", ...";
+  out += "]";
+  return out;
+}
+
+}  // namespace
+
+std::string render_value(const decode::Value& value) {
+  using Kind = decode::Value::Kind;
+  switch (value.kind) {
+    case Kind::Int: return std::to_string(value.i);
+    case Kind::UInt: return std::to_string(value.u);
+    case Kind::Hex: return fmt::format("{:#x}", value.u);
+    case Kind::Octal: return fmt::format("0{:03o}", value.u);
+    case Kind::Null: return "NULL";
+    case Kind::Bytes:
+      return "\"" + escape_c(value.bytes) + "\"" + (value.truncated ? "..." : "");
+    case Kind::Symbol:
+      // Made by whyfail, but never let a control character through.
+      for (unsigned char c : value.text) {
+        if (c < 0x20 || c >= 0x7f) return escape_c(value.text);
+      }
+      return value.text;
+    case Kind::Struct: {
+      std::string out = "{";
+      for (std::size_t k = 0; k < value.fields.size(); ++k) {
+        if (k) out += ", ";
+        out += value.fields[k].first;
+        out += '=';
+        out += render_value(value.fields[k].second);
+      }
+      if (value.truncated) out += value.fields.empty() ? "..." : ", ...";
+      out += "}";
+      return out;
+    }
+    case Kind::Array: return render_items(value.items, value.truncated);
+    case Kind::Fd:
+      if (value.annotation.empty()) return std::to_string(value.i);
+      return fmt::format("{}<{}>", value.i, escape_c(value.annotation));
+    case Kind::Unreadable: return fmt::format("{:#x}", value.u);
+  }
+  return "?";
+}
+
+std::string render_call(const decode::DecodedCall& call) {
+  std::string out = call.name + "(";
+  for (std::size_t k = 0; k < call.args.size(); ++k) {
+    if (k) out += ", ";
+    out += render_value(call.args[k]);
+  }
+  out += ")";
+  return out;
+}
+
+std::string render_return(const trace::SyscallEvent& event, const decode::DecodedCall& call) {
+  if (!event.finished) return "?";
+  if (call.err) {
+    const std::string name = call.errno_name.empty() ? decode::errno_name(call.err) : call.errno_name;
+    const std::string text = call.errno_text.empty() ? decode::errno_text(call.err) : call.errno_text;
+    return fmt::format("{} {} ({})", is_restart_code(call.err) ? "?" : "-1", name, text);
+  }
+  return render_value(call.ret);
+}
+
+TextRenderer::TextRenderer(TextOptions options) : options_(std::move(options)) {}
+
+void TextRenderer::note_process(pid_t pid) { processes_.insert(pid); }
+
+std::string TextRenderer::prefix(pid_t tid, uint64_t ts_ns) {
+  std::string out;
+  if (processes_.size() > 1) out += fmt::format("[pid {:>5}] ", tid);
+  if (options_.relative) {
+    uint64_t delta = last_ts_ns_ && ts_ns >= last_ts_ns_ ? ts_ns - last_ts_ns_ : 0;
+    out += fmt::format("{:>6}.{:06} ", delta / 1000000000, delta / 1000 % 1000000);
+    if (ts_ns) last_ts_ns_ = ts_ns;
+  }
+  if (options_.timestamps != Timestamps::None) {
+    const int64_t real = static_cast<int64_t>(ts_ns) + options_.realtime_offset_ns;
+    const time_t secs = static_cast<time_t>(real / 1000000000);
+    const int64_t micros = real / 1000 % 1000000;
+    if (options_.timestamps == Timestamps::Epoch) {
+      out += fmt::format("{}.{:06} ", secs, micros);
+    } else {
+      struct tm tm_buf {};
+      localtime_r(&secs, &tm_buf);
+      out += fmt::format("{:02}:{:02}:{:02}", tm_buf.tm_hour, tm_buf.tm_min, tm_buf.tm_sec);
+      if (options_.timestamps == Timestamps::Micros) out += fmt::format(".{:06}", micros);
+      out += ' ';
+    }
+  }
+  return out;
+}
+
+std::string TextRenderer::syscall(const trace::SyscallEvent& event,
+                                  const decode::DecodedCall& call,
+                                  const explain::Explanation* explanation) {
+  const Palette& p = options_.palette;
+  std::string out = prefix(event.tid ? event.tid : event.pid, event.enter_ns);
+  out += render_call(call);
+  out += " = ";
+  std::string ret = render_return(event, call);
+  out += call.err && event.finished ? p.error(ret) : ret;
+  if (event.injected) out += " (INJECTED)";
+  if (options_.durations && event.finished && event.exit_ns >= event.enter_ns) {
+    uint64_t d = event.exit_ns - event.enter_ns;
+    out += fmt::format(" <{}.{:06}>", d / 1000000000, d / 1000 % 1000000);
+  }
+  out += '\n';
+  if (options_.explanations && explanation && !explanation->causes.empty()) {
+    out += p.dim("  # " + escape_c(explanation->summary())) + "\n";
+  }
+  if (options_.stacks) {
+    for (uint64_t addr : event.user_stack) out += fmt::format(" > {:#x}\n", addr);
+  }
+  return out;
+}
+
+std::string TextRenderer::spawn(const trace::SpawnEvent& event) {
+  // strace prints the clone/fork call itself; the new process only changes the prefix.
+  processes_.insert(event.child_tid ? event.child_tid : event.child_pid);
+  processes_.insert(event.parent_tid ? event.parent_tid : event.parent_pid);
+  return {};
+}
+
+std::string TextRenderer::exec(const trace::ExecEvent&) { return {}; }
+
+std::string TextRenderer::signal(const trace::SignalEvent& event) {
+  const std::string name = decode::signal_name(event.signo);
+  std::string info = fmt::format("si_signo={}, si_code={}", name,
+                                 si_code_name(event.signo, event.si_code));
+  if (event.si_code <= 0) info += fmt::format(", si_pid={}, si_uid={}", event.sender_pid, event.sender_uid);
+  return prefix(event.tid ? event.tid : event.pid, event.ts_ns) +
+         fmt::format("--- {} {{{}}} ---\n", name, info);
+}
+
+std::string TextRenderer::exit(const trace::ExitEvent& event) {
+  if (event.thread_only) return {};
+  std::string what;
+  if (event.killed) {
+    what = fmt::format("killed by {}{}", decode::signal_name(event.signo),
+                       event.core_dumped ? " (core dumped)" : "");
+  } else {
+    what = fmt::format("exited with {}", event.code);
+  }
+  const bool bad = event.killed || event.code != 0;
+  const Palette& p = options_.palette;
+  return prefix(event.pid, event.ts_ns) + (bad ? p.error("+++ " + what + " +++") : "+++ " + what + " +++") + "\n";
+}
+
+std::string TextRenderer::detach(const trace::DetachEvent& event) {
+  return prefix(event.pid, event.ts_ns) + "+++ detached, still running +++\n";
+}
+
+std::string TextRenderer::lost(const trace::LostEvent& event) {
+  return options_.palette.error(fmt::format("whyfail: {} events lost ({})", event.count,
+                                            escape_c(event.reason))) + "\n";
+}
+
+std::string TextRenderer::verdict(const VerdictReport& report) {
+  return render_verdict_text(report, options_.palette);
+}
+
+std::string TextRenderer::summary(const SummaryTable& table) { return render_summary_text(table); }
+
+}  // namespace whyfail::report

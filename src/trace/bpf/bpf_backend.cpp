@@ -1,11 +1,235 @@
+// The eBPF backend: a thin adapter between TraceSpec/EventSink and the
+// syscalls.bpf.c loader. Launches or attaches, polls the ring buffer on a
+// short timeout (records come without wakeups), turns counters into
+// LostEvents, and decides when the traced processes are all gone.
 #include "trace/bpf/bpf_backend.h"
 
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <exception>
+#include <optional>
+
+#include "capture_rules.h"
+#include "process_launch.h"
+#include "record_converter.h"
+#include "syscalls_loader.h"
 
 namespace whyfail::trace::bpf {
 
-// Placeholder until the backend lands.
-Result<void> bpf_usable() { return fail(ENOSYS, "BPF backend", "not built into this whyfail"); }
-std::unique_ptr<Backend> make_bpf_backend() { return nullptr; }
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kPollMs = 10;                         // latency of a record without wakeup
+constexpr auto kCounterPeriod = std::chrono::milliseconds(100);
+constexpr auto kPrunePeriod = std::chrono::milliseconds(250);
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// What each counter means to the user, when it is reported as lost.
+const char* lost_reason(int counter) {
+  switch (counter) {
+    case WF_CNT_RB_FULL: return "ring buffer full";
+    case WF_CNT_RB_FULL_PROC: return "ring buffer full (process events)";
+    case WF_CNT_PIDMAP_FULL: return "pid map full";
+    case WF_CNT_TRUNCATED: return "string truncated";
+    case WF_CNT_STASH_FULL: return "execve stash map full";
+    default: return nullptr;
+  }
+}
+
+enum class Mode { Launch, Attach, System };
+
+class BpfBackend final : public Backend {
+ public:
+  std::string name() const override { return "bpf"; }
+  Result<RunOutcome> run(const TraceSpec& spec, EventSink& sink) override;
+  void request_stop() override { stop_.store(true, std::memory_order_relaxed); }
+  BackendStats stats() const override { return stats_; }
+
+ private:
+  void deliver(const Event& e, EventSink& sink);
+  void report_lost(SyscallsLoader& l, EventSink& sink);
+  void drain(SyscallsLoader& l);
+
+  std::atomic<bool> stop_{false};
+  BackendStats stats_;
+  RecordConverter converter_;
+  std::exception_ptr sink_error_;
+  std::array<uint64_t, WF_CNT_MAX> seen_{};
+  uint64_t seen_malformed_ = 0;
+};
+
+void BpfBackend::deliver(const Event& e, EventSink& sink) {
+  ++stats_.events;
+  if (const auto* l = std::get_if<LostEvent>(&e)) stats_.lost += l->count;
+  sink.on_event(e, false);
+}
+
+void BpfBackend::report_lost(SyscallsLoader& l, EventSink& sink) {
+  const auto now = l.counters();
+  for (int i = 0; i < WF_CNT_MAX; ++i) {
+    const char* reason = lost_reason(i);
+    if (reason == nullptr || now[i] <= seen_[i]) continue;
+    deliver(LostEvent{monotonic_ns(), now[i] - seen_[i], reason}, sink);
+    seen_[i] = now[i];
+  }
+  stats_.syscall_stops = now[WF_CNT_PROG_RUNS];
+  if (converter_.malformed() > seen_malformed_) {
+    deliver(LostEvent{monotonic_ns(), converter_.malformed() - seen_malformed_, "malformed record"}, sink);
+    seen_malformed_ = converter_.malformed();
+  }
+}
+
+void BpfBackend::drain(SyscallsLoader& l) {
+  for (int i = 0; i < 1000; ++i) {
+    auto n = l.poll(0);
+    if (!n || *n == 0 || sink_error_) break;
+  }
+}
+
+Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
+  stop_.store(false);
+  stats_ = {};
+  seen_ = {};
+  seen_malformed_ = 0;
+  sink_error_ = nullptr;
+
+  const Mode mode = spec.system_wide       ? Mode::System
+                    : !spec.command.empty() ? Mode::Launch
+                                            : Mode::Attach;
+  if (mode == Mode::Attach && spec.attach_pids.empty())
+    return fail(EINVAL, "starting the BPF backend", "give a command or -p PID, or --system");
+
+  LoaderOptions o;
+  o.filter_pids = mode != Mode::System || !spec.pid_filter.empty();
+  o.follow_forks = spec.follow_forks;
+  o.only_failures = spec.only_failures;
+  o.user_stacks = spec.user_stacks;
+  o.use_stash = needs_entry_stash(spec);
+  o.errnos = spec.errno_filter;
+  o.comms = spec.comm_filter;
+  o.uids = spec.uid_filter;
+  o.self_tgid = static_cast<uint32_t>(getpid());
+  o.ring_bytes = spec.ring_buffer_bytes;
+  o.rules = build_capture_rules(spec);
+
+  // Runs inside libbpf's ring-buffer callback: nothing may escape it.
+  auto on_record = [this, &sink](const void* data, std::size_t size) noexcept {
+    if (sink_error_) return;
+    try {
+      if (auto ev = converter_.convert(data, size)) deliver(*ev, sink);
+    } catch (...) {
+      sink_error_ = std::current_exception();
+    }
+  };
+  auto loaded = SyscallsLoader::load(o, on_record);
+  if (!loaded) return tl::unexpected(loaded.error());
+  SyscallsLoader& l = **loaded;
+
+  RunOutcome outcome;
+  std::optional<HeldChild> child;
+  if (mode == Mode::Launch) {
+    auto c = HeldChild::fork_held(spec.command, spec.run_as_uid, spec.run_as_gid);
+    if (!c) return tl::unexpected(c.error());
+    child.emplace(std::move(*c));
+    if (auto r = l.add_traced(child->pid()); !r) return tl::unexpected(r.error());
+  } else {
+    const std::vector<pid_t>& roots = mode == Mode::Attach ? spec.attach_pids : spec.pid_filter;
+    for (pid_t p : roots) {
+      if (!process_exists(p)) {
+        if (mode == Mode::Attach) return fail(ESRCH, "attaching to pid " + std::to_string(p), "no such process");
+        continue;
+      }
+      std::vector<pid_t> tree = spec.follow_forks ? process_tree(p) : std::vector<pid_t>{p};
+      for (pid_t t : tree)
+        if (auto r = l.add_traced(t); !r) return tl::unexpected(r.error());
+    }
+  }
+  if (auto r = l.attach(); !r) return tl::unexpected(r.error());
+
+  pid_t child_pid = -1;
+  bool child_reaped = false;
+  if (child) {
+    child_pid = child->pid();
+    outcome.launched = true;
+    if (auto r = child->release(); !r) {
+      int status;
+      while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return tl::unexpected(r.error());
+    }
+  }
+
+  const auto started = Clock::now();
+  auto next_counters = started + kCounterPeriod;
+  auto next_prune = started + kPrunePeriod;
+  bool stopped = false;
+  for (;;) {
+    auto n = l.poll(kPollMs);
+    if (sink_error_) std::rethrow_exception(sink_error_);
+    if (!n) return tl::unexpected(n.error());
+    const auto now = Clock::now();
+    if (now >= next_counters) {
+      report_lost(l, sink);
+      next_counters = now + kCounterPeriod;
+    }
+    if (child_pid > 0 && !child_reaped) {
+      int status;
+      pid_t r = waitpid(child_pid, &status, WNOHANG);
+      if (r == child_pid) {
+        child_reaped = true;
+        outcome.killed = WIFSIGNALED(status);
+        outcome.signo = outcome.killed ? WTERMSIG(status) : 0;
+        outcome.code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+      }
+    }
+    if (o.filter_pids && now >= next_prune) {
+      // A process that ended before its pid reached the map (-p races) never
+      // fires sched_process_exit for us: drop it here.
+      for (pid_t p : l.traced())
+        if (!process_exists(p)) l.remove_traced(p);
+      next_prune = now + kPrunePeriod;
+    }
+    if (stop_.load(std::memory_order_relaxed)) {
+      stopped = true;
+      break;
+    }
+    bool done = false;
+    switch (mode) {
+      case Mode::Launch: done = child_reaped && (!spec.follow_forks || l.traced_empty()); break;
+      case Mode::Attach: done = l.traced_empty(); break;
+      case Mode::System:
+        done = (spec.duration_s > 0 &&
+                now - started >= std::chrono::duration<double>(spec.duration_s)) ||
+               (o.filter_pids && l.traced_empty());
+        break;
+    }
+    if (done) break;
+  }
+
+  // Everything submitted before the end is read; then say what was lost.
+  drain(l);
+  if (sink_error_) std::rethrow_exception(sink_error_);
+  report_lost(l, sink);
+  if (stopped && mode != Mode::System) {
+    for (pid_t p : l.traced()) deliver(DetachEvent{monotonic_ns(), p}, sink);
+    outcome.detached = !child_reaped;
+  }
+  return outcome;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_bpf_backend() { return std::make_unique<BpfBackend>(); }
 
 }  // namespace whyfail::trace::bpf

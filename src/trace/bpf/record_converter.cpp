@@ -1,0 +1,136 @@
+#include "record_converter.h"
+
+#include <cstring>
+#include <string>
+
+#include "syscalls_abi.h"
+
+namespace whyfail::trace::bpf {
+
+namespace {
+
+template <typename T>
+bool read_at(const uint8_t* base, std::size_t size, std::size_t off, T* out) {
+  if (off > size || size - off < sizeof(T)) return false;
+  std::memcpy(out, base + off, sizeof(T));
+  return true;
+}
+
+std::string bounded(const char* s, std::size_t max) { return std::string(s, strnlen(s, max)); }
+
+ExitEvent exit_event(const wf_exit_rec& r) {
+  ExitEvent e;
+  e.ts_ns = r.h.ts_ns;
+  e.pid = static_cast<pid_t>(r.pid);
+  e.tid = static_cast<pid_t>(r.tid);
+  e.thread_only = r.group_dead == 0;
+  // task->exit_code has the wait(2) status layout.
+  const int sig = static_cast<int>(r.exit_code & 0x7f);
+  e.killed = sig != 0;
+  e.signo = sig;
+  e.core_dumped = (r.exit_code & 0x80) != 0;
+  e.code = e.killed ? 0 : static_cast<int>((r.exit_code >> 8) & 0xff);
+  return e;
+}
+
+}  // namespace
+
+std::optional<Event> RecordConverter::convert(const void* data, std::size_t size) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  wf_rec_hdr h;
+  if (!read_at(p, size, 0, &h) || h.size > size) {
+    ++malformed_;
+    return std::nullopt;
+  }
+  switch (h.type) {
+    case WF_REC_SYSCALL:
+      return syscall(p, h.size);
+    case WF_REC_FORK: {
+      wf_fork_rec r;
+      if (!read_at(p, size, 0, &r)) break;
+      SpawnEvent e;
+      e.ts_ns = r.h.ts_ns;
+      e.parent_pid = static_cast<pid_t>(r.parent_pid);
+      e.parent_tid = static_cast<pid_t>(r.parent_tid);
+      e.child_pid = static_cast<pid_t>(r.child_pid);
+      e.child_tid = static_cast<pid_t>(r.child_tid);
+      e.is_thread = r.is_thread != 0;
+      return Event{e};
+    }
+    case WF_REC_EXEC: {
+      wf_exec_rec r;
+      if (!read_at(p, size, 0, &r)) break;
+      ExecEvent e;
+      e.ts_ns = r.h.ts_ns;
+      e.pid = static_cast<pid_t>(r.pid);
+      e.old_tid = static_cast<pid_t>(r.old_tid);
+      e.filename = bounded(r.filename, sizeof r.filename);
+      e.comm = bounded(r.comm, sizeof r.comm);
+      return Event{e};
+    }
+    case WF_REC_EXIT: {
+      wf_exit_rec r;
+      if (!read_at(p, size, 0, &r)) break;
+      return Event{exit_event(r)};
+    }
+    default:
+      break;
+  }
+  ++malformed_;
+  return std::nullopt;
+}
+
+std::optional<Event> RecordConverter::syscall(const uint8_t* p, std::size_t size) {
+  wf_syscall_rec r;
+  if (!read_at(p, size, 0, &r)) {
+    ++malformed_;
+    return std::nullopt;
+  }
+  SyscallEvent e;
+  e.seq = ++seq_;
+  e.pid = static_cast<pid_t>(r.pid);
+  e.tid = static_cast<pid_t>(r.tid);
+  e.nr = static_cast<int>(r.nr);
+  for (int i = 0; i < 6; ++i) e.args[i] = r.args[i];
+  e.ret = r.ret;
+  e.finished = true;
+  e.exit_ns = r.h.ts_ns;
+  e.enter_ns = r.enter_ns != 0 ? r.enter_ns : r.h.ts_ns;
+
+  std::size_t off = sizeof r;
+  for (unsigned c = 0; c < r.ncaps; ++c) {
+    wf_cap_hdr ch;
+    if (!read_at(p, size, off, &ch) || ch.arg > 5) {
+      ++malformed_;
+      return std::nullopt;
+    }
+    const std::size_t bytes_at = off + sizeof ch;
+    const std::size_t parts_at = bytes_at + ch.len;
+    const std::size_t used = sizeof ch + ch.len + ch.nparts * sizeof(uint16_t);
+    if (off + used > size) {
+      ++malformed_;
+      return std::nullopt;
+    }
+    CapturedBytes cb;
+    cb.bytes.assign(reinterpret_cast<const char*>(p + bytes_at), ch.len);
+    cb.truncated = (ch.flags & WF_CAPF_TRUNCATED) != 0;
+    cb.fault = (ch.flags & WF_CAPF_FAULT) != 0;
+    for (unsigned i = 0; i < ch.nparts; ++i) {
+      uint16_t end;
+      std::memcpy(&end, p + parts_at + i * sizeof end, sizeof end);
+      cb.parts.push_back(end);
+    }
+    cb.elements_total = ch.total;
+    e.captured[ch.arg] = std::move(cb);
+    off += (used + 7) & ~std::size_t{7};
+  }
+  for (std::size_t i = 0; i + 8 <= r.stack_bytes && off + 8 <= size; i += 8, off += 8) {
+    uint64_t ip;
+    std::memcpy(&ip, p + off, sizeof ip);
+    if (ip == 0) break;
+    e.user_stack.push_back(ip);
+  }
+  return Event{std::move(e)};
+}
+
+}  // namespace whyfail::trace::bpf

@@ -1,0 +1,532 @@
+// syscalls.bpf.c: report the syscalls worth reporting, decided in the kernel.
+//
+// One tp_btf program on sys_exit does the work: at exit the saved user
+// registers (pt_regs) still hold the arguments and input strings are still in
+// the caller's memory, so no sys_enter hook is needed except for execve,
+// whose registers and memory are gone after a successful exec (on_sys_enter,
+// loaded only when successful calls are reported). Filters run cheapest
+// first: tgid in the traced set, syscall in the set, failed, errno, comm, uid.
+// The sched_process_{fork,exec,exit} programs follow the process tree.
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "syscalls_abi.h"
+
+// Set by the loader before load (they become verifier constants).
+const volatile __u8 filter_pids = 1;   // only tgids in `traced`
+const volatile __u8 follow_forks = 1;  // add children of traced processes to `traced`
+const volatile __u8 only_failures = 1; // successful calls only when their rule says ALWAYS
+const volatile __u8 filter_errno = 0;
+const volatile __u8 filter_comm = 0;
+const volatile __u8 filter_uid = 0;
+const volatile __u8 user_stacks = 0;
+const volatile __u8 use_stash = 0;
+const volatile __u32 self_tgid = 0;     // whyfail itself: never reported system-wide
+const volatile __u64 wakeup_bytes = 0;  // wake the reader once this much is pending
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 1 << 24);  // resized by the loader
+} rb SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);   // tgid
+  __type(value, __u8);
+} traced SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, WF_MAX_SYSCALLS);
+  __type(key, __u32);
+  __type(value, struct wf_rule);
+} rules SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, WF_MAX_ERRNO);
+  __type(key, __u32);
+  __type(value, __u8);
+} errnos SEC(".maps");
+
+struct comm_key { char c[WF_COMM_LEN]; };
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 64);
+  __type(key, struct comm_key);
+  __type(value, __u8);
+} comms SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 64);
+  __type(key, __u32);
+  __type(value, __u8);
+} uids SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, WF_CNT_MAX);
+  __type(key, __u32);
+  __type(value, __u64);
+} counters SEC(".maps");
+
+// A record is built here, then copied to the ring buffer at its real size
+// (bpf_ringbuf_reserve needs a constant size; most records are far smaller
+// than the largest one).
+struct scratch {
+  struct wf_syscall_rec rec;
+  __u8 data[WF_DATA_SIZE];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 2);  // 0: sys_exit, 1: sys_enter (never share one between programs)
+  __type(key, __u32);
+  __type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+// execve/execveat: args and entry captures, per thread, from sys_enter to sys_exit.
+struct stash {
+  __u64 enter_ns;
+  __u64 args[6];
+  __u32 nr;
+  __u16 ncaps;
+  __u16 used;
+  __u8 data[WF_DATA_HALF];
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, __u32);  // tid
+  __type(value, struct stash);
+} stashes SEC(".maps");
+
+static __always_inline void count(__u32 which) {
+  __u64 *c = bpf_map_lookup_elem(&counters, &which);
+  if (c) *c += 1;  // per-CPU: no atomic needed
+}
+
+static __always_inline bool is_traced(__u32 tgid) {
+  if (filter_pids) return bpf_map_lookup_elem(&traced, &tgid) != NULL;
+  return tgid != self_tgid;
+}
+
+static __always_inline bool passes_task_filters(void) {
+  if (filter_comm) {
+    struct comm_key k = {};
+    bpf_get_current_comm(k.c, sizeof k.c);
+    if (!bpf_map_lookup_elem(&comms, &k)) return false;
+  }
+  if (filter_uid) {
+    __u32 uid = (__u32)bpf_get_current_uid_gid();
+    if (!bpf_map_lookup_elem(&uids, &uid)) return false;
+  }
+  return true;
+}
+
+static __always_inline __u64 rb_flags(void) {
+  // No wakeup per record (each costs an irq_work in the tracee's context):
+  // the reader polls on a short timeout, and is woken only when the ring
+  // fills up faster than that.
+  if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes) return BPF_RB_FORCE_WAKEUP;
+  return BPF_RB_NO_WAKEUP;
+}
+
+// Keep `v` provably below `max` for the verifier, whatever clang does with it.
+// (a plain C min() may be compiled into a form the verifier cannot follow).
+#define BOUND(v, max) \
+  asm volatile("if %[r] <= %[m] goto +1; %[r] = %[m]" : [r] "+r"(v) : [m] "i"(max))
+
+// --- captures ---------------------------------------------------------------
+//
+// A capture is written at data[off]: a wf_cap_hdr, `len` bytes, `nparts` u16
+// element ends, padded to 8. off stays below WF_DATA_HALF, one capture below
+// WF_CAP_MAX + the header and parts, so data never overflows.
+
+
+static __always_inline __u32 cap_cstring(__u8 *dst, __u64 uptr, __u32 limit, __u8 *flags) {
+  // Read limit+1 characters: one more than kept tells a string of exactly
+  // `limit` characters from a longer one.
+  __u32 sz = limit + 2;
+  BOUND(sz, WF_CAP_MAX + 2);
+  long n = bpf_probe_read_user_str(dst, sz, (const void *)uptr);
+  if (n <= 0) {
+    *flags |= WF_CAPF_FAULT;
+    return 0;
+  }
+  __u32 len = (__u32)n - 1;
+  if (len > limit) {
+    *flags |= WF_CAPF_TRUNCATED;
+    len = limit;
+  }
+  return len;
+}
+
+static __always_inline __u32 cap_bytes(__u8 *dst, __u64 uptr, __u64 size, __u32 limit, __u8 *flags) {
+  __u32 n = size > limit ? limit : (__u32)size;
+  if (size > limit) *flags |= WF_CAPF_TRUNCATED;
+  BOUND(n, WF_CAP_MAX);
+  if (n == 0) return 0;
+  if (bpf_probe_read_user(dst, n, (const void *)uptr)) {
+    *flags |= WF_CAPF_FAULT;
+    return 0;
+  }
+  return n;
+}
+
+struct user_iovec { __u64 base; __u64 len; };
+
+// A global (not inlined) function: the verifier checks it once, not once per
+// call site and loop iteration, which keeps sys_exit far below its limits.
+// Returns the new data offset.
+__noinline int cap_one(struct scratch *s, const struct wf_cap_rule *r, __u32 off, __s64 ret) {
+  if (!s || !r) return off;
+  BOUND(off, WF_DATA_HALF - 8);
+  struct wf_cap_hdr *ch = (struct wf_cap_hdr *)&s->data[off];
+  __u8 *dst = &s->data[off + sizeof(*ch)];
+  __u8 arg = r->arg;
+  if (arg > 5) return off;
+  __u64 uptr = s->rec.args[arg];
+  __u8 la = r->len_arg;
+  __u64 lenv = la < 6 ? s->rec.args[la] : 0;
+  __u32 limit = r->limit;
+  BOUND(limit, WF_CAP_MAX);
+  __u8 flags = 0, nparts = 0;
+  __u16 total = 0;
+  __u32 len = 0;
+  if (!uptr) return off;  // NULL: nothing to read, the decoder prints NULL from args
+  switch (r->kind) {
+    case WF_CAP_CSTRING:
+      len = cap_cstring(dst, uptr, limit, &flags);
+      if (flags & WF_CAPF_TRUNCATED) count(WF_CNT_TRUNCATED);
+      break;
+    case WF_CAP_BUFFER: {
+      __u64 size = 0;
+      if (r->size_from == WF_SIZE_ARG) size = lenv * (r->elem_size ? r->elem_size : 1);
+      else if (r->size_from == WF_SIZE_RET) size = ret > 0 ? (__u64)ret : 0;
+      len = cap_bytes(dst, uptr, size, limit, &flags);
+      break;
+    }
+    case WF_CAP_STRUCT:
+      len = cap_bytes(dst, uptr, limit, limit, &flags);
+      break;
+    case WF_CAP_PERFATTR: {
+      __u32 declared = 0;
+      bpf_probe_read_user(&declared, sizeof declared, (const void *)(uptr + 4));
+      if (declared == 0) declared = 64;  // PERF_ATTR_SIZE_VER0
+      len = cap_bytes(dst, uptr, declared, limit, &flags);
+      break;
+    }
+    case WF_CAP_SOCKADDR: {
+      __u64 size = lenv;
+      if (r->when == WF_WHEN_EXIT) {  // len_arg is a socklen_t * holding the length the kernel wrote
+        __u32 sl = 0;
+        if (!lenv || bpf_probe_read_user(&sl, sizeof sl, (const void *)lenv)) return off;
+        size = sl;
+      }
+      len = cap_bytes(dst, uptr, size, limit, &flags);
+      flags &= ~WF_CAPF_TRUNCATED;  // longer than sockaddr_storage: not a sockaddr worth more
+      break;
+    }
+    case WF_CAP_IOVEC: {
+      // Element contents, up to `limit` bytes over all elements (and at most
+      // the return value for reads), element ends as parts.
+      __u64 budget = limit;
+      if (r->size_from == WF_SIZE_RET) {
+        if (ret <= 0) budget = 0;
+        else if ((__u64)ret < budget) budget = (__u64)ret;
+      }
+      total = (__u16)(lenv > 0xffff ? 0xffff : lenv);
+      __u16 ends[WF_MAX_IOV] = {};
+      for (int i = 0; i < WF_MAX_IOV; i++) {
+        if (i >= lenv) break;
+        struct user_iovec iov;
+        if (bpf_probe_read_user(&iov, sizeof iov, (const void *)(uptr + i * sizeof iov))) {
+          flags |= WF_CAPF_FAULT;
+          break;
+        }
+        __u32 room = budget > len ? (__u32)(budget - len) : 0;
+        __u32 n = iov.len > room ? room : (__u32)iov.len;
+        if (iov.len > room) flags |= WF_CAPF_TRUNCATED;
+        __u32 at = len;
+        BOUND(at, WF_CAP_MAX);
+        BOUND(n, WF_CAP_MAX);
+        if (n && bpf_probe_read_user(dst + at, n, (const void *)iov.base)) {
+          flags |= WF_CAPF_FAULT;
+          break;
+        }
+        len = at + n;
+        ends[i] = (__u16)len;
+        nparts = i + 1;
+      }
+      if (lenv > WF_MAX_IOV) flags |= WF_CAPF_TRUNCATED;
+      __u32 pat = len;
+      BOUND(pat, WF_CAP_MAX);
+      __builtin_memcpy(dst + pat, ends, sizeof ends);  // only nparts of them count
+      break;
+    }
+    case WF_CAP_STRARRAY: {
+      __u16 ends[WF_MAX_ARGV] = {};
+      for (int i = 0; i < WF_MAX_ARGV + 1; i++) {
+        __u64 p = 0;
+        if (bpf_probe_read_user(&p, sizeof p, (const void *)(uptr + i * 8))) {
+          flags |= WF_CAPF_FAULT;
+          break;
+        }
+        if (!p) break;
+        total = i + 1;
+        if (i == WF_MAX_ARGV) {
+          flags |= WF_CAPF_TRUNCATED;
+          break;
+        }
+        __u32 at = len;
+        BOUND(at, WF_CAP_MAX);
+        __u32 room = limit > at ? limit - at : 0;
+        __u8 f = 0;
+        __u32 n = 0;
+        if (room) n = cap_cstring(dst + at, p, room, &f);
+        if (f & WF_CAPF_TRUNCATED || !room) flags |= WF_CAPF_TRUNCATED;
+        len = at + n;
+        ends[i & (WF_MAX_ARGV - 1)] = (__u16)len;
+        nparts = i + 1;
+      }
+      __u32 pat = len;
+      BOUND(pat, WF_CAP_MAX);
+      __builtin_memcpy(dst + pat, ends, sizeof ends);
+      break;
+    }
+    default:
+      return off;
+  }
+  ch->arg = arg;
+  ch->flags = flags;
+  ch->nparts = nparts;
+  ch->pad = 0;
+  ch->len = (__u16)len;
+  ch->total = total;
+  __u32 used = sizeof(*ch) + len + nparts * sizeof(__u16);
+  s->rec.ncaps++;
+  return off + ((used + 7) & ~7u);
+}
+
+// Captures of `rule` due at this point: at entry (entry == true) only the
+// Entry ones; at exit the Entry ones (the memory is still there) unless
+// `skip_entry`, and the Exit ones when the call succeeded.
+static __always_inline __u32 capture(struct scratch *s, __u32 off, const struct wf_rule *rule,
+                                     bool entry, bool skip_entry, bool failed, long ret) {
+  for (int i = 0; i < WF_MAX_CAPS; i++) {
+    if (i >= rule->ncaps) break;
+    const struct wf_cap_rule *r = &rule->caps[i];
+    if (r->when == WF_WHEN_ENTRY) {
+      if (skip_entry) continue;
+    } else if (entry) {
+      continue;
+    } else if (r->when == WF_WHEN_EXIT && failed) {
+      continue;
+    }
+    if (off >= WF_DATA_HALF - 8) break;
+    off = cap_one(s, r, off, ret);
+  }
+  return off;
+}
+
+static __always_inline void read_args(struct pt_regs *regs, __u64 *a) {
+  a[0] = regs->di;
+  a[1] = regs->si;
+  a[2] = regs->dx;
+  a[3] = regs->r10;
+  a[4] = regs->r8;
+  a[5] = regs->r9;
+}
+
+// --- programs ---------------------------------------------------------------
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
+  if (!use_stash) return 0;
+  __u64 pt = bpf_get_current_pid_tgid();
+  if (!is_traced(pt >> 32)) return 0;
+  __u32 nr = (__u32)id;
+  if (nr >= WF_MAX_SYSCALLS) return 0;
+  struct wf_rule *rule = bpf_map_lookup_elem(&rules, &nr);
+  if (!rule || !(rule->flags & WF_RULE_STASH) || !(rule->flags & WF_RULE_TRACED)) return 0;
+  __u32 key = 1;
+  struct scratch *s = bpf_map_lookup_elem(&scratch_map, &key);
+  if (!s) return 0;
+  read_args(regs, s->rec.args);
+  s->rec.ncaps = 0;
+  __u32 used = capture(s, 0, rule, true, false, false, 0);
+  __u32 tid = (__u32)pt;
+  struct stash *st;
+  // A stash is too big for the BPF stack: insert an empty one, then fill it in place.
+  static const struct stash zero = {};
+  if (bpf_map_update_elem(&stashes, &tid, &zero, BPF_ANY)) {
+    count(WF_CNT_STASH_FULL);
+    return 0;
+  }
+  st = bpf_map_lookup_elem(&stashes, &tid);
+  if (!st) return 0;
+  st->enter_ns = bpf_ktime_get_ns();
+  st->nr = nr;
+  __builtin_memcpy(st->args, s->rec.args, sizeof st->args);
+  st->ncaps = s->rec.ncaps;
+  BOUND(used, WF_DATA_HALF);
+  st->used = used;
+  bpf_probe_read_kernel(st->data, used, s->data);
+  return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+  __u64 pt = bpf_get_current_pid_tgid();
+  __u32 tgid = pt >> 32;
+  if (!is_traced(tgid)) return 0;
+  count(WF_CNT_PROG_RUNS);
+  __u32 nr = (__u32)regs->orig_ax;
+  if (nr >= WF_MAX_SYSCALLS) return 0;
+  struct wf_rule *rule = bpf_map_lookup_elem(&rules, &nr);
+  if (!rule || !(rule->flags & WF_RULE_TRACED)) return 0;
+  bool failed = ret < 0 && ret >= -4095;
+  if (!failed && only_failures && !(rule->flags & WF_RULE_ALWAYS)) return 0;
+  if (failed && filter_errno) {
+    __u32 e = (__u32)-ret;
+    __u8 *want = bpf_map_lookup_elem(&errnos, &e);
+    if (!want || !*want) return 0;
+  }
+  if (!passes_task_filters()) return 0;
+
+  __u32 key = 0;
+  struct scratch *s = bpf_map_lookup_elem(&scratch_map, &key);
+  if (!s) return 0;
+  s->rec.h.type = WF_REC_SYSCALL;
+  s->rec.h.ts_ns = bpf_ktime_get_ns();
+  s->rec.pid = tgid;
+  s->rec.tid = (__u32)pt;
+  s->rec.ret = ret;
+  s->rec.nr = nr;
+  s->rec.ncaps = 0;
+  s->rec.stack_bytes = 0;
+  s->rec.enter_ns = 0;
+  read_args(regs, s->rec.args);
+  __u32 off = 0;
+
+  bool stashed = false;
+  if (use_stash && (rule->flags & WF_RULE_STASH)) {
+    __u32 tid = (__u32)pt;
+    struct stash *st = bpf_map_lookup_elem(&stashes, &tid);
+    if (st && st->nr == nr) {
+      __builtin_memcpy(s->rec.args, st->args, sizeof st->args);
+      s->rec.enter_ns = st->enter_ns;
+      __u32 used = st->used;
+      BOUND(used, WF_DATA_HALF - 8);
+      bpf_probe_read_kernel(s->data, used, st->data);
+      s->rec.ncaps = st->ncaps;
+      off = used;
+      stashed = true;
+    }
+    if (st) bpf_map_delete_elem(&stashes, &tid);
+  }
+  off = capture(s, off, rule, false, stashed, failed, ret);
+  BOUND(off, WF_DATA_HALF);
+  if (user_stacks && failed) {
+    long n = bpf_get_stack(ctx, &s->data[off], WF_STACK_DEPTH * 8, BPF_F_USER_STACK);
+    if (n > 0) {
+      s->rec.stack_bytes = (__u16)n;
+      off += (__u32)n;
+    }
+  }
+  __u32 size = sizeof(s->rec) + off;
+  BOUND(size, sizeof(*s));
+  s->rec.h.size = size;
+  if (bpf_ringbuf_output(&rb, s, size, rb_flags())) count(WF_CNT_RB_FULL);
+  return 0;
+}
+
+static __always_inline void *reserve_proc(__u32 size) {
+  void *r = bpf_ringbuf_reserve(&rb, size, 0);
+  if (!r) count(WF_CNT_RB_FULL_PROC);
+  return r;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+  __u32 ptgid = parent->tgid;
+  if (!is_traced(ptgid)) return 0;
+  __u32 ctgid = child->tgid;
+  bool thread = ctgid == ptgid;
+  if (!thread) {
+    if (!follow_forks) return 0;
+    if (filter_pids) {
+      __u8 one = 1;
+      if (bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY)) count(WF_CNT_PIDMAP_FULL);
+    }
+  }
+  if (!filter_pids && !passes_task_filters()) return 0;
+  struct wf_fork_rec *r = reserve_proc(sizeof *r);
+  if (!r) return 0;
+  r->h.type = WF_REC_FORK;
+  r->h.size = sizeof *r;
+  r->h.ts_ns = bpf_ktime_get_ns();
+  r->parent_pid = ptgid;
+  r->parent_tid = parent->pid;
+  r->child_pid = ctgid;
+  r->child_tid = child->pid;
+  r->is_thread = thread;
+  r->pad = 0;
+  bpf_ringbuf_submit(r, rb_flags());
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) {
+  __u32 tgid = p->tgid;
+  if (!is_traced(tgid)) return 0;
+  if (!filter_pids && !passes_task_filters()) return 0;
+  struct wf_exec_rec *r = reserve_proc(sizeof *r);
+  if (!r) return 0;
+  r->h.type = WF_REC_EXEC;
+  r->h.size = sizeof *r;
+  r->h.ts_ns = bpf_ktime_get_ns();
+  r->pid = tgid;
+  r->old_tid = old_pid;
+  bpf_get_current_comm(r->comm, sizeof r->comm);
+  if (bpf_probe_read_kernel_str(r->filename, sizeof r->filename, BPF_CORE_READ(bprm, filename)) < 0)
+    r->filename[0] = 0;
+  bpf_ringbuf_submit(r, rb_flags());
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p) {
+  __u32 tgid = p->tgid;
+  if (!is_traced(tgid)) return 0;
+  // do_exit() decrements signal->live before this tracepoint: 0 = last thread.
+  bool group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
+  if (filter_pids || passes_task_filters()) {
+    struct wf_exit_rec *r = reserve_proc(sizeof *r);
+    if (r) {
+      r->h.type = WF_REC_EXIT;
+      r->h.size = sizeof *r;
+      r->h.ts_ns = bpf_ktime_get_ns();
+      r->pid = tgid;
+      r->tid = p->pid;
+      r->exit_code = p->exit_code;
+      r->group_dead = group_dead;
+      bpf_ringbuf_submit(r, rb_flags());
+    }
+  }
+  // Submitted before removal: once the loader sees the set empty, every
+  // record of the process is already in the ring buffer.
+  if (group_dead && filter_pids) bpf_map_delete_elem(&traced, &tgid);
+  if (use_stash) {
+    __u32 tid = p->pid;
+    bpf_map_delete_elem(&stashes, &tid);
+  }
+  return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

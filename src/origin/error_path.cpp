@@ -1,0 +1,133 @@
+#include "origin/error_path.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace whyfail::origin {
+
+namespace {
+
+bool is_error(int64_t v) { return v < 0 && v >= -4095; }
+
+std::string errno_text(int64_t v) {
+  int e = int(-v);
+  // strerrorname_np needs glibc 2.32; Debian 12 has 2.36.
+  const char* name = strerrorname_np(e);
+  return name ? fmt::format("-{}", name) : fmt::format("{}", v);
+}
+
+}  // namespace
+
+int64_t return_value(const FunctionReturn& r, const FunctionInfo* info) {
+  if (info && info->ret_size == 4) return int64_t(int32_t(uint32_t(r.ret)));
+  return int64_t(r.ret);
+}
+
+CallTree build_call_tree(const std::vector<FunctionReturn>& returns) {
+  CallTree t;
+  t.nodes.resize(returns.size());
+  // Returns come in post-order. Pending holds finished subtrees not yet
+  // claimed by a parent; a return claims every pending subtree that ran
+  // deeper (at a lower stack address) than itself.
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < returns.size(); i++) {
+    t.nodes[i].index = i;
+    size_t first = pending.size();
+    while (first > 0 && returns[pending[first - 1]].sp < returns[i].sp) first--;
+    for (size_t k = first; k < pending.size(); k++) {
+      t.nodes[i].children.push_back(pending[k]);
+      t.nodes[pending[k]].parent = int(i);
+    }
+    pending.resize(first);
+    pending.push_back(i);
+  }
+  t.roots = pending;
+  return t;
+}
+
+trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int64_t syscall_ret,
+                                const FunctionResolver& resolve) {
+  trace::KernelOrigin out;
+  if (returns.empty()) {
+    out.note = "no traced kernel function returned inside this syscall";
+    return out;
+  }
+  CallTree tree = build_call_tree(returns);
+  auto info = [&](size_t i) { return resolve ? resolve(returns[i].ip) : nullptr; };
+  auto value = [&](size_t i) { return return_value(returns[i], info(i)); };
+
+  // The top of the error chain: the last return carrying the syscall's value
+  // (parents return after their children, so it is the outermost one).
+  int64_t wanted = syscall_ret;
+  int top = -1;
+  for (size_t i = returns.size(); i-- > 0;)
+    if (value(i) == wanted) {
+      top = int(i);
+      break;
+    }
+  if (top < 0) {
+    // The value changed on the way (ENOIOCTLCMD -> ENOTTY, ...) or was made by
+    // code we did not trace: follow the last error any function returned.
+    for (size_t i = returns.size(); i-- > 0;)
+      if (is_error(value(i))) {
+        top = int(i);
+        wanted = value(i);
+        break;
+      }
+    if (top < 0) {
+      out.note = fmt::format("none of the {} traced returns was {}: the error was made by code "
+                             "outside the traced functions",
+                             returns.size(), errno_text(syscall_ret));
+    } else {
+      out.note = fmt::format("no traced function returned {}; following {} instead (the value "
+                             "was changed by an untraced caller)",
+                             errno_text(syscall_ret), errno_text(wanted));
+    }
+  }
+
+  std::vector<size_t> path;  // top first
+  if (top >= 0) {
+    size_t cur = size_t(top);
+    path.push_back(cur);
+    for (;;) {
+      int next = -1;
+      for (size_t c : tree.nodes[cur].children)
+        if (value(c) == wanted) next = int(c);  // the last one: closest to the parent's return
+      if (next < 0) break;
+      cur = size_t(next);
+      path.push_back(cur);
+    }
+  }
+
+  auto frame = [&](size_t i) {
+    trace::KernelFrame f;
+    const FunctionInfo* fi = info(i);
+    f.function = fi ? fi->name : fmt::format("{:#x}", returns[i].ip);
+    f.address = fi && fi->address ? fi->address : returns[i].ip;
+    f.ret = value(i);
+    return f;
+  };
+  for (size_t k = path.size(); k-- > 0;) out.chain.push_back(frame(path[k]));
+  if (!path.empty()) {
+    out.found = true;
+    out.origin = out.chain.front();
+  }
+
+  std::vector<bool> on_path(returns.size(), false);
+  for (size_t i : path) on_path[i] = true;
+  // Pre-order walk: call order with nesting depth.
+  std::function<void(size_t, int)> walk = [&](size_t n, int depth) {
+    trace::KernelGraphEntry e;
+    e.depth = depth;
+    e.function = frame(n).function;
+    e.ret = value(n);
+    e.on_error_path = on_path[n];
+    out.graph.push_back(std::move(e));
+    for (size_t c : tree.nodes[n].children) walk(c, depth + 1);
+  };
+  for (size_t r : tree.roots) walk(r, 0);
+  return out;
+}
+
+}  // namespace whyfail::origin

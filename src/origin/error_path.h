@@ -1,0 +1,53 @@
+// From the function returns recorded during one failing syscall to its
+// origin: the deepest function that returned the error value without having
+// received it from a callee, the chain that carried it up, and the nested
+// graph of the invocation. Pure data in, data out: unit-tested without a kernel.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "trace/event.h"
+
+namespace whyfail::origin {
+
+// One recorded return, as the BPF side saw it.
+struct FunctionReturn {
+  uint64_t ip = 0;    // function entry address
+  uint64_t ret = 0;   // raw return register
+  uint64_t sp = 0;    // a stack address at the return: lower = called deeper
+};
+
+// What user space knows of a traced function.
+struct FunctionInfo {
+  std::string name;
+  uint64_t address = 0;
+  int ret_size = 8;   // 4: int-like (upper half of the register is garbage), 8: long/pointer
+};
+
+// ip -> FunctionInfo (null when unknown).
+using FunctionResolver = std::function<const FunctionInfo*(uint64_t ip)>;
+
+// The returns of one invocation nested by stack depth: node i's children
+// returned before it, deeper on the stack.
+struct CallNode {
+  size_t index = 0;               // into the returns
+  std::vector<size_t> children;   // node ids, in call order
+  int parent = -1;
+};
+struct CallTree {
+  std::vector<CallNode> nodes;    // node id == return index
+  std::vector<size_t> roots;      // outermost traced calls, in order
+};
+CallTree build_call_tree(const std::vector<FunctionReturn>& returns);
+
+// The value as the function's C return type has it (int: low 32 bits).
+int64_t return_value(const FunctionReturn& r, const FunctionInfo* info);
+
+// Finds the origin of `syscall_ret` (a -errno) in the returns.
+trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int64_t syscall_ret,
+                                const FunctionResolver& resolve);
+
+}  // namespace whyfail::origin

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/* origin.bpf.c: speculative recording of kernel function returns inside the
+ * syscalls of traced threads, committed only when the syscall fails.
+ *
+ * sys_enter opens a per-thread record, every attached function return
+ * appends (function, value, stack depth) to it, sys_exit sends it to user
+ * space if the syscall failed and forgets it otherwise. The return programs
+ * are templates: user space loads one copy of on_fexit per target function
+ * (fexit needs a BTF id per program) or attaches on_kretprobe many times with
+ * the function address as the cookie. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "origin_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* x86_64 THREAD_SIZE without KASAN (Debian's kernels): 16 KiB. */
+#define WF_THREAD_SIZE (16 * 1024)
+
+const volatile struct wf_origin_config cfg = {};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);   /* tgid */
+  __type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1024);
+  __type(key, __u32);   /* syscall nr */
+  __type(value, __u8);
+} traced_syscalls SEC(".maps");
+
+/* tid -> its open record. Preallocated: no allocation in tracing context. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, __u32);
+  __type(value, struct wf_origin_record);
+} records SEC(".maps");
+
+/* A zeroed record to create a thread's slot from (too big for the BPF stack). */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct wf_origin_record);
+} blank SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, WF_ORIGIN_CNT_MAX);
+  __type(key, __u32);
+  __type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 4 * 1024 * 1024);
+} failures SEC(".maps");
+
+static __always_inline void count(__u32 which) {
+  __u64 *c = bpf_map_lookup_elem(&counters, &which);
+  if (c) *c += 1;
+}
+
+static __always_inline int tgid_traced(__u32 tgid) {
+  return bpf_map_lookup_elem(&traced_tgids, &tgid) != 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int on_enter(struct bpf_raw_tracepoint_args *ctx) {
+  __u64 id = bpf_get_current_pid_tgid();
+  __u32 tgid = id >> 32, tid = (__u32)id;
+  if (!tgid_traced(tgid)) return 0;
+  __u32 nr = (__u32)ctx->args[1];
+  if (!cfg.all_syscalls) {
+    __u8 *on = bpf_map_lookup_elem(&traced_syscalls, &nr);
+    if (!on || !*on) return 0;
+  }
+  struct wf_origin_record *r = bpf_map_lookup_elem(&records, &tid);
+  if (!r) {
+    __u32 zero = 0;
+    struct wf_origin_record *b = bpf_map_lookup_elem(&blank, &zero);
+    if (!b) return 0;
+    bpf_map_update_elem(&records, &tid, b, BPF_NOEXIST);
+    r = bpf_map_lookup_elem(&records, &tid);
+    if (!r) {
+      count(WF_ORIGIN_CNT_NO_STATE);
+      return 0;
+    }
+  }
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  __u64 stack = (__u64)BPF_CORE_READ(task, stack);
+  r->pid = tgid;
+  r->tid = tid;
+  r->nr = (__s32)nr;
+  r->ret = 0;
+  r->count = 0;
+  r->dropped = 0;
+  r->stack_lo = stack;
+  r->stack_hi = stack + WF_THREAD_SIZE;
+  r->enter_ns = bpf_ktime_get_ns();
+  r->exit_ns = 0;
+  r->active = 1;
+  return 0;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int on_exit(struct bpf_raw_tracepoint_args *ctx) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct wf_origin_record *r = bpf_map_lookup_elem(&records, &tid);
+  if (!r || !r->active) return 0;
+  r->active = 0;
+  __s64 ret = (__s64)ctx->args[1];
+  int failed = ret < 0 && ret >= -4095;
+  if (failed && cfg.errno_filter && ret != -(__s64)cfg.errno_filter) failed = 0;
+  if (!failed) {
+    count(WF_ORIGIN_CNT_DISCARDED);
+    return 0;
+  }
+  r->ret = ret;
+  r->exit_ns = bpf_ktime_get_ns();
+  if (r->dropped) {
+    __u32 which = WF_ORIGIN_CNT_RETS_DROPPED;
+    __u64 *c = bpf_map_lookup_elem(&counters, &which);
+    if (c) *c += r->dropped;
+  }
+  if (bpf_ringbuf_output(&failures, r, sizeof(*r), 0))
+    count(WF_ORIGIN_CNT_RB_FULL);
+  else
+    count(WF_ORIGIN_CNT_COMMITTED);
+  return 0;
+}
+
+/* Children of a traced process are traced too (the -f of strace). */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+  if (!cfg.follow_forks) return 0;
+  __u32 ptgid = parent->tgid, ctgid = child->tgid;
+  if (ptgid == ctgid || !tgid_traced(ptgid)) return 0;
+  __u8 one = 1;
+  bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+  return 0;
+}
+
+/* Common to both return programs: the thread check first, then append. */
+static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct wf_origin_record *r = bpf_map_lookup_elem(&records, &tid);
+  if (!r || !r->active) return;
+  /* An interrupt taken during the syscall runs on another stack: its
+   * function returns are not the syscall's. */
+  if (sp < r->stack_lo || sp >= r->stack_hi) {
+    count(WF_ORIGIN_CNT_OFF_STACK);
+    return;
+  }
+  __u32 i = r->count;
+  if (i >= WF_ORIGIN_MAX_RETS) {
+    r->dropped++;
+    return;
+  }
+  r->rets[i].ip = ip;
+  r->rets[i].ret = ret;
+  r->rets[i].sp = sp;
+  r->count = i + 1;
+}
+
+/* Template: user space loads a copy per target function. The attach target
+ * given here is only the placeholder libbpf needs to open the object. */
+SEC("fexit/do_sys_openat2")
+int on_fexit(void *ctx) {
+  __u64 marker = 0;
+  __u64 ret = 0;
+  bpf_get_func_ret(ctx, &ret);
+  record_return(bpf_get_func_ip(ctx), ret, (__u64)&marker);
+  return 0;
+}
+
+/* Template for kernels without fexit: one program, attached as a kretprobe to
+ * every target with the function address as the BPF cookie. */
+SEC("kretprobe")
+int on_kretprobe(struct pt_regs *ctx) {
+  record_return(bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), PT_REGS_SP(ctx));
+  return 0;
+}

@@ -1,0 +1,395 @@
+// origin_lab: runs inside the kernel lab guest (run-lab.sh). Fails a real
+// syscall for a known reason, finds the kernel function that produced the
+// error with whyfail_origin, and checks it. Also measures attach cost and the
+// slowdown of an untraced process.
+//
+//   origin_lab [--mechanism fexit|kretprobe] case NAME   one case; exit 0 when the origin matches
+//   origin_lab [--mechanism ...] all                     every case
+//   origin_lab list                                      the catalogue
+//   origin_lab bench-attach N|all                        attach N candidates, print timings
+//   origin_lab bench-slowdown N                          untraced syscall loop, armed vs not
+//   origin_lab unavailable                               the Error a refusing kernel gives
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "origin/candidates.h"
+#include "origin/origin_loader.h"
+#include "symbolize/kallsyms.h"
+
+using namespace whyfail;
+
+namespace {
+
+struct Case {
+  const char* name;
+  const char* syscall_entry;            // function_graph root for learning
+  int expected_errno;
+  std::vector<const char*> origins;     // acceptable origin functions
+  bool unprivileged;                    // run the syscall as nobody
+  std::function<long()> run;            // returns the raw syscall result
+  const char* why;
+};
+
+long perf_open(perf_event_attr* a) {
+  return syscall(SYS_perf_event_open, a, 0, -1, -1, 0) < 0 ? -errno : 0;
+}
+
+std::vector<Case> catalogue() {
+  return {
+      {"perf_branch_bits", "__x64_sys_perf_event_open", EINVAL, {"perf_copy_attr"}, false,
+       [] {
+         perf_event_attr a{};
+         a.size = sizeof a;
+         a.type = PERF_TYPE_SOFTWARE;
+         a.config = PERF_COUNT_SW_CPU_CLOCK;
+         a.sample_type = PERF_SAMPLE_BRANCH_STACK;
+         a.branch_sample_type = 1ULL << 62;  // far beyond PERF_SAMPLE_BRANCH_MAX
+         a.disabled = 1;
+         return perf_open(&a);
+       },
+       "perf_event_open with an undefined branch_sample_type bit"},
+      {"perf_sample_freq", "__x64_sys_perf_event_open", EINVAL,
+       {"__x64_sys_perf_event_open", "__do_sys_perf_event_open", "__se_sys_perf_event_open"}, false,
+       [] {
+         perf_event_attr a{};
+         a.size = sizeof a;
+         a.type = PERF_TYPE_SOFTWARE;
+         a.config = PERF_COUNT_SW_CPU_CLOCK;
+         a.freq = 1;
+         a.sample_freq = 1ULL << 40;  // above kernel.perf_event_max_sample_rate
+         a.disabled = 1;
+         return perf_open(&a);
+       },
+       "perf_event_open with sample_freq above the maximum"},
+      {"openat_missing_dir", "__x64_sys_openat", ENOENT, {}, false,
+       [] {
+         long r = syscall(SYS_openat, AT_FDCWD, "/no-such-dir/file", O_RDONLY);
+         return r < 0 ? -errno : (close(int(r)), 0L);
+       },
+       "openat of a path whose directory does not exist"},
+      {"mkdir_exists", "__x64_sys_mkdir", EEXIST, {"filename_create"}, false,
+       [] {
+         mkdir("/tmp/origin-lab-dir", 0755);
+         return syscall(SYS_mkdir, "/tmp/origin-lab-dir", 0755) < 0 ? -errno : 0L;
+       },
+       "mkdir of a name that exists"},
+      {"bpf_unprivileged", "__x64_sys_bpf", EPERM, {"__sys_bpf", "__x64_sys_bpf", "__se_sys_bpf"}, true,
+       [] {
+         union bpf_attr a{};
+         a.map_type = BPF_MAP_TYPE_ARRAY;
+         a.key_size = 4;
+         a.value_size = 4;
+         a.max_entries = 1;
+         return syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof a) < 0 ? -errno : 0L;
+       },
+       "bpf() as non-root with kernel.unprivileged_bpf_disabled set"},
+      {"connect_refused", "__x64_sys_connect", ECONNREFUSED, {}, false,
+       [] {
+         int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+         sockaddr_in sa{};
+         sa.sin_family = AF_INET;
+         sa.sin_port = htons(1);
+         sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+         long r = connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0 ? -errno : 0L;
+         close(s);
+         return r;
+       },
+       "connect to a closed port on loopback"},
+  };
+}
+
+// A child that runs the case each time it is asked: the same thread is
+// learned with function_graph, then traced with the origin programs.
+struct Worker {
+  pid_t pid = -1;
+  int to[2]{-1, -1}, from[2]{-1, -1};
+  static Worker start(const Case& c) {
+    Worker w;
+    if (pipe(w.to) || pipe(w.from)) perror("pipe");
+    w.pid = fork();
+    if (w.pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (c.unprivileged && (setgid(65534) || setuid(65534))) _exit(90);
+      char cmd;
+      while (read(w.to[0], &cmd, 1) == 1) {
+        long r = c.run();
+        if (write(w.from[1], &r, sizeof r) != sizeof r) _exit(91);
+      }
+      _exit(0);
+    }
+    return w;
+  }
+  long go() {
+    char cmd = 'g';
+    long r = 0;
+    if (write(to[1], &cmd, 1) != 1 || read(from[0], &r, sizeof r) != sizeof r) return 1;
+    return r;
+  }
+  ~Worker() {
+    if (pid > 0) {
+      close(to[1]);
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+double now_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+std::optional<origin::Mechanism> g_mechanism;
+
+std::shared_ptr<const symbolize::Kallsyms> kallsyms() {
+  static std::shared_ptr<const symbolize::Kallsyms> k = [] {
+    auto r = symbolize::Kallsyms::load();
+    if (!r) {
+      fprintf(stderr, "origin_lab: %s\n", r.error().message().c_str());
+      exit(2);
+    }
+    return std::make_shared<const symbolize::Kallsyms>(std::move(*r));
+  }();
+  return k;
+}
+
+int run_case(const Case& c) {
+  printf("== %s: %s\n", c.name, c.why);
+  Worker w = Worker::start(c);
+  // 1. Learn what the syscall calls, with function_graph on this thread only.
+  double t0 = now_s();
+  auto rec = origin::FunctionGraphRecorder::start({{w.pid}, {c.syscall_entry}, 24, 8192});
+  if (!rec) {
+    printf("FAIL %s: %s\n", c.name, rec.error().message().c_str());
+    return 1;
+  }
+  long first = w.go();
+  auto learned = rec->stop();
+  if (!learned) {
+    printf("FAIL %s: %s\n", c.name, learned.error().message().c_str());
+    return 1;
+  }
+  if (first != -c.expected_errno) {
+    printf("FAIL %s: the syscall returned %ld, expected -%d\n", c.name, first, c.expected_errno);
+    return 1;
+  }
+  auto set = origin::select_candidates({*learned, 3000});
+  if (!set) {
+    printf("FAIL %s: %s\n", c.name, set.error().message().c_str());
+    return 1;
+  }
+  printf("learned %zu functions in %.2fs; candidates %zu (not traceable %zu, ambiguous %zu, no BTF %zu, "
+         "cannot fail %zu, args %zu, denied %zu)\n",
+         learned->size(), now_s() - t0, set->chosen.size(), set->not_traceable, set->ambiguous,
+         set->no_btf, set->cannot_fail, set->unsupported_args, set->denied);
+  // 2. Arm and run it again.
+  origin::ArmOptions ao;
+  ao.functions = set->chosen;
+  ao.mechanism = g_mechanism;
+  auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+  if (!tracer) {
+    printf("FAIL %s: %s\n", c.name, tracer.error().message().c_str());
+    return 1;
+  }
+  const auto& st = (*tracer)->stats();
+  printf("armed %s: %zu/%zu attached in %.2fs (load %.2fs), %zu failed%s%s\n",
+         origin::mechanism_name(st.mechanism), st.attached, st.requested, st.attach_seconds,
+         st.load_seconds, st.failed, st.failures.empty() ? "" : ", first: ",
+         st.failures.empty() ? "" : st.failures.front().c_str());
+  if (auto r = (*tracer)->trace_process(w.pid); !r) {
+    printf("FAIL %s: %s\n", c.name, r.error().message().c_str());
+    return 1;
+  }
+  long second = w.go();
+  std::vector<origin::FailedInvocation> got;
+  for (int i = 0; i < 20 && got.empty(); i++) {
+    auto p = (*tracer)->poll(100);
+    if (!p) {
+      printf("FAIL %s: %s\n", c.name, p.error().message().c_str());
+      return 1;
+    }
+    for (auto& inv : *p)
+      if (inv.ret == second) got.push_back(std::move(inv));
+  }
+  if (got.empty()) {
+    printf("FAIL %s: no failing invocation was recorded (syscall returned %ld)\n", c.name, second);
+    return 1;
+  }
+  auto o = (*tracer)->explain(got.back());
+  printf("syscall %d returned %ld; %zu returns recorded; mechanism %s\n", got.back().nr, got.back().ret,
+         got.back().returns.size(), o.mechanism.c_str());
+  for (const auto& g : o.graph)
+    if (g.on_error_path || g.depth <= 1)
+      printf("  %*s%s = %lld%s\n", 2 * g.depth, "", g.function.c_str(), (long long)g.ret,
+             g.on_error_path ? "   <-- error path" : "");
+  if (!o.note.empty()) printf("note: %s\n", o.note.c_str());
+  if (!o.found) {
+    printf("FAIL %s: no origin found\n", c.name);
+    return 1;
+  }
+  std::string chain;
+  for (const auto& f : o.chain) chain += (chain.empty() ? "" : " <- ") + f.function;
+  printf("origin: %s%s%s (chain: %s)\n", o.origin.function.c_str(), o.origin.file.empty() ? "" : " at ",
+         o.origin.file.empty() ? "" : (o.origin.file + ":" + std::to_string(o.origin.line)).c_str(),
+         chain.c_str());
+  bool ok = c.origins.empty();
+  for (const char* want : c.origins) ok = ok || o.origin.function == want;
+  if (!ok) {
+    printf("FAIL %s: origin %s is not one of the expected\n", c.name, o.origin.function.c_str());
+    return 1;
+  }
+  printf("PASS %s\n", c.name);
+  return 0;
+}
+
+// All functions the kernel lets us watch, in kallsyms order.
+std::vector<origin::Candidate> all_candidates(size_t limit) {
+  auto set = origin::select_candidates({{"*"}, limit});
+  if (!set) {
+    fprintf(stderr, "origin_lab: %s\n", set.error().message().c_str());
+    exit(2);
+  }
+  printf("candidates: %zu usable (not traceable %zu, ambiguous %zu, no BTF %zu, cannot fail %zu, "
+         "args %zu, denied %zu, over limit %zu)\n",
+         set->chosen.size(), set->not_traceable, set->ambiguous, set->no_btf, set->cannot_fail,
+         set->unsupported_args, set->denied, set->over_limit);
+  return set->chosen;
+}
+
+int bench_attach(size_t n) {
+  auto funcs = all_candidates(n);
+  origin::ArmOptions ao;
+  ao.functions = funcs;
+  ao.mechanism = g_mechanism;
+  double t0 = now_s();
+  auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+  double armed = now_s() - t0;
+  if (!tracer) {
+    printf("arm failed: %s\n", tracer.error().message().c_str());
+    return 1;
+  }
+  const origin::AttachStats st = (*tracer)->stats();
+  double t1 = now_s();
+  tracer->reset();  // detach everything
+  double detach = now_s() - t1;
+  printf("BENCH attach mechanism=%s n=%zu attached=%zu failed=%zu load=%.3fs attach=%.3fs total=%.3fs "
+         "detach=%.3fs per_function=%.2fms\n",
+         origin::mechanism_name(st.mechanism), st.requested, st.attached, st.failed, st.load_seconds,
+         st.attach_seconds, armed, detach, 1000 * st.attach_seconds / double(st.attached ? st.attached : 1));
+  for (const auto& f : st.failures) printf("  failed: %s\n", f.c_str());
+  return 0;
+}
+
+// A syscall-heavy loop in a process that is not traced.
+double syscall_loop(int iterations) {
+  double t0 = now_s();
+  for (int i = 0; i < iterations; i++) {
+    int fd = open("/proc/self/stat", O_RDONLY);
+    char buf[256];
+    if (fd >= 0) {
+      if (read(fd, buf, sizeof buf) < 0) break;
+      close(fd);
+    }
+    syscall(SYS_getppid);
+  }
+  return now_s() - t0;
+}
+
+int bench_slowdown(size_t n) {
+  const int iters = 20000;
+  syscall_loop(iters / 10);  // warm up
+  double base = syscall_loop(iters);
+  auto funcs = all_candidates(n);
+  origin::ArmOptions ao;
+  ao.functions = funcs;
+  ao.mechanism = g_mechanism;
+  auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+  if (!tracer) {
+    printf("arm failed: %s\n", tracer.error().message().c_str());
+    return 1;
+  }
+  // Armed for another process (a sleeping child), not for this loop.
+  pid_t other = fork();
+  if (other == 0) {
+    pause();
+    _exit(0);
+  }
+  (void)(*tracer)->trace_process(other);
+  double armed = syscall_loop(iters);
+  // And the loop's own process traced (everything it does goes through the programs).
+  (void)(*tracer)->trace_process(getpid());
+  double traced = syscall_loop(iters);
+  kill(other, SIGKILL);
+  waitpid(other, nullptr, 0);
+  auto c = (*tracer)->counters();
+  printf("BENCH slowdown mechanism=%s n=%zu attached=%zu base=%.3fs armed_other=%.3fs (x%.2f) "
+         "traced_self=%.3fs (x%.2f) committed=%llu discarded=%llu\n",
+         origin::mechanism_name((*tracer)->stats().mechanism), funcs.size(), (*tracer)->stats().attached, base,
+         armed, armed / base, traced, traced / base, (unsigned long long)c.committed,
+         (unsigned long long)c.discarded);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  int i = 1;
+  if (i + 1 < argc && std::string(argv[i]) == "--mechanism") {
+    g_mechanism = std::string(argv[i + 1]) == "kretprobe" ? origin::Mechanism::Kretprobe : origin::Mechanism::Fexit;
+    i += 2;
+  }
+  std::string verb = i < argc ? argv[i] : "list";
+  std::string arg = i + 1 < argc ? argv[i + 1] : "";
+  if (verb == "list") {
+    for (const auto& c : catalogue()) printf("%-20s %s\n", c.name, c.why);
+    return 0;
+  }
+  if (verb == "case" || verb == "all") {
+    int failed = 0, ran = 0;
+    for (const auto& c : catalogue())
+      if (verb == "all" || arg == c.name) {
+        ran++;
+        failed += run_case(c) != 0;
+      }
+    if (!ran) {
+      fprintf(stderr, "origin_lab: no case %s (see: origin_lab list)\n", arg.c_str());
+      return 2;
+    }
+    printf("%d/%d cases passed\n", ran - failed, ran);
+    return failed ? 1 : 0;
+  }
+  if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg));
+  if (verb == "bench-slowdown") return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg));
+  if (verb == "unavailable") {
+    auto r = origin::origin_usable();
+    if (r) {
+      printf("kernel origin works here (%s)\n", origin::mechanism_name(*r));
+      return 0;
+    }
+    printf("%s\n", r.error().message().c_str());
+    return 3;
+  }
+  fprintf(stderr, "origin_lab: unknown verb %s\n", verb.c_str());
+  return 2;
+}

@@ -1,0 +1,113 @@
+#include "origin/error_path.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace whyfail::origin;
+
+namespace {
+
+// A fake kernel: function "addresses" are small integers.
+struct Fake {
+  std::map<uint64_t, FunctionInfo> funcs;
+  uint64_t add(const std::string& name, int ret_size = 4) {
+    uint64_t ip = 0x1000 + funcs.size() * 0x100;
+    funcs[ip] = FunctionInfo{name, ip, ret_size};
+    return ip;
+  }
+  FunctionResolver resolver() const {
+    return [this](uint64_t ip) -> const FunctionInfo* {
+      auto it = funcs.find(ip);
+      return it == funcs.end() ? nullptr : &it->second;
+    };
+  }
+};
+
+uint64_t neg(int e) { return uint64_t(int64_t(-e)); }
+
+}  // namespace
+
+TEST(CallTree, NestsByStackDepth) {
+  // sys { a { b } c }: returns b, a, c, sys; deeper = lower sp.
+  std::vector<FunctionReturn> r = {{1, 0, 800}, {2, 0, 900}, {3, 0, 900}, {4, 0, 1000}};
+  CallTree t = build_call_tree(r);
+  ASSERT_EQ(t.roots.size(), 1u);
+  EXPECT_EQ(t.roots[0], 3u);
+  EXPECT_EQ(t.nodes[3].children, (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(t.nodes[1].children, (std::vector<size_t>{0}));
+  EXPECT_EQ(t.nodes[0].parent, 1);
+}
+
+TEST(FindOrigin, DeepestFunctionThatMadeTheValue) {
+  // __x64_sys_perf_event_open { security_perf_event_open = 0; perf_copy_attr = -EINVAL }
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_perf_event_open", 8);
+  uint64_t sec = k.add("security_perf_event_open");
+  uint64_t copy = k.add("perf_copy_attr");
+  uint64_t get = k.add("__get_user_size");
+  std::vector<FunctionReturn> r = {
+      {sec, 0, 900}, {get, 0, 800}, {copy, 0xffffffffull & neg(EINVAL), 900}, {sys, neg(EINVAL), 1000}};
+  auto o = find_origin(r, -EINVAL, k.resolver());
+  ASSERT_TRUE(o.found) << o.note;
+  EXPECT_EQ(o.origin.function, "perf_copy_attr");
+  EXPECT_EQ(o.origin.ret, -EINVAL);
+  ASSERT_EQ(o.chain.size(), 2u);
+  EXPECT_EQ(o.chain[1].function, "__x64_sys_perf_event_open");
+  // Graph in call order with depth.
+  ASSERT_EQ(o.graph.size(), 4u);
+  EXPECT_EQ(o.graph[0].function, "__x64_sys_perf_event_open");
+  EXPECT_EQ(o.graph[1].function, "security_perf_event_open");
+  EXPECT_EQ(o.graph[2].function, "perf_copy_attr");
+  EXPECT_EQ(o.graph[3].depth, 2);
+  EXPECT_TRUE(o.graph[2].on_error_path);
+  EXPECT_FALSE(o.graph[1].on_error_path);
+}
+
+TEST(FindOrigin, IntReturnIgnoresUpperHalf) {
+  Fake k;
+  uint64_t f = k.add("f", 4);
+  // An int -ENOENT with garbage above bit 31.
+  std::vector<FunctionReturn> r = {{f, 0xdead0000fffffffeull, 100}};
+  auto o = find_origin(r, -ENOENT, k.resolver());
+  ASSERT_TRUE(o.found);
+  EXPECT_EQ(o.origin.function, "f");
+  // The same bits as a pointer are not an error.
+  Fake p;
+  uint64_t g = p.add("g", 8);
+  r = {{g, 0xdead0000fffffffeull, 100}};
+  EXPECT_FALSE(find_origin(r, -ENOENT, p.resolver()).found);
+}
+
+TEST(FindOrigin, ErrPtrChainPicksTheLastCarrier) {
+  // top { lookup = ERR_PTR(-ENOENT) (first try), retry { inner = -ENOENT } = -ENOENT } = -ENOENT
+  Fake k;
+  uint64_t top = k.add("top", 8), lookup = k.add("lookup", 8), retry = k.add("retry", 4),
+           inner = k.add("inner", 4);
+  std::vector<FunctionReturn> r = {
+      {lookup, neg(ENOENT), 900}, {inner, neg(ENOENT), 800}, {retry, neg(ENOENT), 900}, {top, neg(ENOENT), 1000}};
+  auto o = find_origin(r, -ENOENT, k.resolver());
+  ASSERT_TRUE(o.found);
+  EXPECT_EQ(o.origin.function, "inner");
+  ASSERT_EQ(o.chain.size(), 3u);
+  EXPECT_EQ(o.chain[1].function, "retry");
+}
+
+TEST(FindOrigin, ChangedValueIsFollowedWithANote) {
+  Fake k;
+  uint64_t f = k.add("vfs_ioctl");
+  std::vector<FunctionReturn> r = {{f, neg(515) /* ENOIOCTLCMD */, 100}};
+  auto o = find_origin(r, -ENOTTY, k.resolver());
+  ASSERT_TRUE(o.found);
+  EXPECT_EQ(o.origin.function, "vfs_ioctl");
+  EXPECT_NE(o.note.find("-ENOTTY"), std::string::npos) << o.note;
+}
+
+TEST(FindOrigin, NothingMatchesSaysSo) {
+  Fake k;
+  uint64_t f = k.add("f");
+  auto o = find_origin({{f, 0, 100}}, -EPERM, k.resolver());
+  EXPECT_FALSE(o.found);
+  EXPECT_NE(o.note.find("outside the traced functions"), std::string::npos) << o.note;
+  EXPECT_FALSE(find_origin({}, -EPERM, k.resolver()).found);
+}

@@ -164,12 +164,13 @@ BenignJudgement judge_benign(const FailureRecord& record, const NamedObjects& ob
   const uint64_t later_same_base = successes.last_on_basename(base);
   const bool found_later = later_same_path > record.last_order || later_same_base > record.last_order;
 
+  // The interpreter's own search first: it probes ".so" names too.
+  if (is_interpreter_search_path(path))
+    return judge(kBenignStrong, "interpreter module search path");
   if (is_library_path(path))
     return found_later ? judge(kBenignStrong, "library search path (the library was found elsewhere)")
                        : judge(kBenignMild, "library search path");
   if (is_locale_path(path)) return judge(kBenignStrong, "locale or translation look-up");
-  if (is_interpreter_search_path(path))
-    return judge(kBenignStrong, "interpreter module search path");
   if (found_later && (is_probe_call(nr) || is_open_call(nr)))
     return judge(kBenignStrong, "probe followed by a successful call on " + base);
   if (err == ENOENT && is_optional_config(path))

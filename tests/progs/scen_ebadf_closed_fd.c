@@ -1,0 +1,50 @@
+// scen_ebadf_closed_fd: writes to a descriptor an earlier close() released (EBADF).
+// Run by tests/scenarios/cases/ebadf_closed_fd.sh under whyfail.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+
+// What real programs do around their work, and shrug off: an optional
+// dotfile and config, a translation catalogue, terminal checks; at the end a
+// stale lock file removed if present and a reap of children that never were.
+static void harmless_start(void) {
+  char path[512];
+  const char* home = getenv("HOME");
+  snprintf(path, sizeof path, "%s/.scenrc", home ? home : "/root");
+  (void)access(path, R_OK);
+  int fd = open("/etc/scenario/defaults.conf", O_RDONLY);
+  if (fd >= 0) close(fd);
+  fd = open("/usr/share/locale/C.UTF-8/LC_MESSAGES/scenario.mo", O_RDONLY);
+  if (fd >= 0) close(fd);
+  (void)isatty(0);
+  (void)isatty(1);
+}
+
+static void harmless_cleanup(void) {
+  (void)unlink("/tmp/.scenario.lock");
+  (void)isatty(2);
+  (void)waitpid(-1, NULL, WNOHANG);
+}
+
+
+int main(int argc, char** argv) {
+  harmless_start();
+  const char* path = argc > 1 ? argv[1] : "/tmp/scen_ebadf.log";
+  int log = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (log < 0) return 2;
+  if (write(log, "start\n", 6) != 6) return 2;
+  close(log);                       // closed too early...
+  if (write(log, "done\n", 5) < 0) {  // ...and written to afterwards
+    int err = errno;
+    fprintf(stderr, "logger: write to log fd %d: %s\n", log, strerror(err));
+    harmless_cleanup();
+    return 1;
+  }
+  return 0;
+}

@@ -1,7 +1,577 @@
 #include "trace/ptrace/tracer.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "sysent/syscall_info.h"
+#include "trace/ptrace/arg_capture.h"
+#include "trace/ptrace/attacher.h"
+#include "trace/ptrace/launcher.h"
+#include "trace/ptrace/seccomp_filter.h"
+#include "trace/ptrace/syscall_regs.h"
+#include "trace/ptrace/tracee_memory.h"
+#include "trace/ptrace/tracee_thread.h"
+
 namespace whyfail::trace::ptrace {
 
-std::unique_ptr<Backend> make_ptrace_backend() { return nullptr; }
+namespace {
+
+constexpr int kSyscallTrap = SIGTRAP | 0x80;  // PTRACE_O_TRACESYSGOOD
+constexpr int kSysClone = 56;
+constexpr int kSysClone3 = 435;
+constexpr uint64_t kCloneThread = 0x00010000;
+
+uint64_t now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+bool is_stop_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+pid_t read_tgid(pid_t tid) {
+  std::ifstream in("/proc/" + std::to_string(tid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::atoi(line.c_str() + 5));
+  return tid;
+}
+
+class PtraceTracer;
+std::atomic<PtraceTracer*> g_active{nullptr};
+
+class PtraceTracer final : public Backend {
+ public:
+  std::string name() const override { return "ptrace"; }
+  Result<RunOutcome> run(const TraceSpec& spec, EventSink& sink) override;
+  void request_stop() override;
+  BackendStats stats() const override { return stats_; }
+
+  // Called from the wake signal handler in the tracer thread: a stop of any
+  // tracee makes the blocked waitpid return and see stop_requested_.
+  void interrupt_one() {
+    pid_t tid = wake_tid_.load(std::memory_order_relaxed);
+    if (tid > 0) ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+  }
+
+ private:
+  // What to do with a thread once its stop has been handled.
+  struct Resume {
+    int sig = 0;          // signal to deliver
+    bool listen = false;  // group-stop: PTRACE_LISTEN instead of resuming
+  };
+
+  Result<void> start(const TraceSpec& spec);
+  Result<void> wait_loop();
+  void handle(pid_t tid, int status);
+  void finish_stop(pid_t tid, Resume r);
+  void begin_detach();
+  void adopt_orphans();
+
+  Resume on_syscall_stop(TraceeThread& t);
+  Resume on_seccomp_stop(TraceeThread& t);
+  Resume on_signal(TraceeThread& t, int sig);
+  void on_spawn(TraceeThread& t, int event);
+  void on_exec(TraceeThread& t);
+  void on_exit_stop(TraceeThread& t);
+  void on_death(TraceeThread& t, int status);
+
+  void begin_syscall(TraceeThread& t);
+  void end_syscall(TraceeThread& t);
+  void emit_unfinished(TraceeThread& t);
+  void emit(Event&& event, bool live);
+  bool wanted(int nr) const {
+    return !spec_->restricted || (nr >= 0 && static_cast<std::size_t>(nr) < kMaxSyscalls &&
+                                  spec_->syscalls.test(static_cast<std::size_t>(nr)));
+  }
+
+  const TraceSpec* spec_ = nullptr;
+  EventSink* sink_ = nullptr;
+  unsigned long options_ = 0;
+  bool seccomp_ = false;
+  bool only_failures_ = false;
+  bool detaching_ = false;
+  std::unordered_map<pid_t, TraceeThread> threads_;
+  std::unordered_set<pid_t> orphans_;  // new tracees whose parent's fork event is not in yet
+  LaunchedChild root_;
+  bool root_done_ = false;
+  RunOutcome outcome_;
+  uint64_t seq_ = 0;
+  BackendStats stats_;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<pid_t> tracer_tid_{0};
+  std::atomic<pid_t> wake_tid_{0};
+};
+
+void on_wake_signal(int) {
+  int saved = errno;
+  if (PtraceTracer* t = g_active.load()) t->interrupt_one();
+  errno = saved;
+}
+
+// The signal request_stop() sends to the tracer thread to break its waitpid.
+int wake_signal() { return SIGRTMAX - 1; }
+
+// Installs the wake handler for the duration of run(), without SA_RESTART.
+class WakeHandler {
+ public:
+  WakeHandler() {
+    struct sigaction sa {};
+    sa.sa_handler = on_wake_signal;
+    sigemptyset(&sa.sa_mask);
+    installed_ = ::sigaction(wake_signal(), &sa, &old_) == 0;
+  }
+  ~WakeHandler() {
+    if (installed_) ::sigaction(wake_signal(), &old_, nullptr);
+  }
+  WakeHandler(const WakeHandler&) = delete;
+  WakeHandler& operator=(const WakeHandler&) = delete;
+
+ private:
+  struct sigaction old_ {};
+  bool installed_ = false;
+};
+
+Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
+  spec_ = &spec;
+  sink_ = &sink;
+  seccomp_ = spec.restricted && spec.use_seccomp && !spec.command.empty();
+  only_failures_ = spec.only_failures;
+  threads_.clear();
+  orphans_.clear();
+  detaching_ = false;
+  root_done_ = false;
+  outcome_ = RunOutcome{};
+  seq_ = 0;
+  stats_ = BackendStats{};
+
+  options_ = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
+  if (spec.follow_forks) options_ |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
+  // With a seccomp filter, a tracee outliving whyfail would get ENOSYS from
+  // every filtered syscall: it dies with us instead (docs/ptrace-backend.md).
+  if (seccomp_) options_ |= PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+
+  WakeHandler wake;
+  tracer_tid_ = static_cast<pid_t>(::syscall(SYS_gettid));
+  g_active = this;
+  struct Deactivate {
+    PtraceTracer* self;
+    ~Deactivate() {
+      g_active = nullptr;
+      self->tracer_tid_ = 0;
+      self->wake_tid_ = 0;
+    }
+  } deactivate{this};
+
+  auto started = start(spec);
+  if (!started) {
+    begin_detach();
+    auto ignored = wait_loop();  // let every already-seized thread go
+    (void)ignored;
+    return tl::unexpected(started.error());
+  }
+  auto looped = wait_loop();
+  if (!looped) return tl::unexpected(looped.error());
+
+  if (outcome_.launched) {
+    outcome_.detached = !root_done_;
+    if (root_done_ && !outcome_.killed && outcome_.code == 127) {
+      if (auto err = read_setup_error(root_, spec.command[0])) return tl::unexpected(*err);
+    }
+  } else {
+    outcome_.detached = detaching_;
+  }
+  return outcome_;
+}
+
+Result<void> PtraceTracer::start(const TraceSpec& spec) {
+  if (!spec.command.empty()) {
+    std::vector<sock_filter> filter;
+    if (seccomp_) filter = build_seccomp_filter(spec.syscalls);
+    auto child = launch(spec, options_, filter);
+    if (!child) return tl::unexpected(child.error());
+    root_ = std::move(*child);
+    outcome_.launched = true;
+    TraceeThread t;
+    t.tid = t.tgid = root_.pid;
+    t.startup = true;
+    threads_.emplace(root_.pid, std::move(t));
+    wake_tid_ = root_.pid;
+    return {};
+  }
+  if (spec.attach_pids.empty()) return fail(EINVAL, "start tracing", "no command and no -p PID given");
+  for (pid_t pid : spec.attach_pids) {
+    std::vector<AttachedThread> seized;
+    auto attached = attach_process(pid, options_, seized);
+    for (const AttachedThread& a : seized) {
+      TraceeThread t;
+      t.tid = a.tid;
+      t.tgid = a.tgid;
+      t.state_known = false;
+      threads_.emplace(a.tid, std::move(t));
+      wake_tid_ = a.tid;
+    }
+    if (!attached) return tl::unexpected(attached.error());
+  }
+  return {};
+}
+
+Result<void> PtraceTracer::wait_loop() {
+  for (;;) {
+    if (stop_requested_.load(std::memory_order_relaxed) && !detaching_ && !seccomp_) begin_detach();
+    if (threads_.empty()) {
+      if (orphans_.empty()) return {};
+      adopt_orphans();
+    }
+    int status = 0;
+    pid_t tid = ::waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) return {};
+      return fail(errno, "waitpid");
+    }
+    handle(tid, status);
+  }
+}
+
+// A tracee whose parent's fork event never came (the parent was SIGKILLed in
+// between): trace it on its own. Reads /proc only in that rare case.
+void PtraceTracer::adopt_orphans() {
+  std::vector<pid_t> tids(orphans_.begin(), orphans_.end());
+  orphans_.clear();
+  for (pid_t tid : tids) {
+    TraceeThread t;
+    t.tid = tid;
+    t.tgid = read_tgid(tid);
+    threads_.emplace(tid, std::move(t));
+    finish_stop(tid, Resume{});
+  }
+}
+
+void PtraceTracer::handle(pid_t tid, int status) {
+  auto it = threads_.find(tid);
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    if (it == threads_.end()) {
+      orphans_.erase(tid);
+      return;
+    }
+    on_death(it->second, status);
+    threads_.erase(it);
+    if (wake_tid_ == tid) wake_tid_ = threads_.empty() ? 0 : threads_.begin()->first;
+    return;
+  }
+  if (!WIFSTOPPED(status)) return;
+  if (it == threads_.end()) {
+    // A new child's first stop can beat its parent's fork event: keep it
+    // stopped until the event tells whose child (and thread) it is.
+    orphans_.insert(tid);
+    return;
+  }
+  TraceeThread& t = it->second;
+  t.listening = false;
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  Resume r;
+  if (sig == kSyscallTrap) {
+    r = on_syscall_stop(t);
+  } else if (event == PTRACE_EVENT_SECCOMP) {
+    r = on_seccomp_stop(t);
+  } else if (event == PTRACE_EVENT_STOP) {
+    // Under PTRACE_SEIZE a group-stop is an event stop carrying the stop
+    // signal; SIGTRAP means PTRACE_INTERRUPT or a new child's first stop.
+    r.listen = is_stop_signal(sig);
+  } else if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+    on_spawn(t, event);
+  } else if (event == PTRACE_EVENT_EXEC) {
+    on_exec(t);
+  } else if (event == PTRACE_EVENT_EXIT) {
+    on_exit_stop(t);
+  } else if (event == 0) {
+    r = on_signal(t, sig);
+  }
+  finish_stop(tid, r);
+}
+
+void PtraceTracer::finish_stop(pid_t tid, Resume r) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) return;
+  TraceeThread& t = it->second;
+  if (detaching_ && !t.startup) {
+    // A group-stopped thread is detached without a signal and stays stopped,
+    // as it would be untraced; any other signal is delivered on the way out.
+    ::ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(r.listen ? 0 : r.sig)));
+    pid_t tgid = t.tgid;
+    threads_.erase(it);
+    bool last = true;
+    for (const auto& [other, th] : threads_) last = last && th.tgid != tgid;
+    if (last) {
+      DetachEvent ev{now_ns(), tgid};
+      emit(Event(ev), false);
+    }
+    return;
+  }
+  if (r.listen) {
+    ::ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);
+    t.listening = true;
+    return;
+  }
+  // Under seccomp only the filter stops us at entries; PTRACE_SYSCALL is
+  // needed only to see the exit of a call that is in progress.
+  auto op = (seccomp_ && !t.in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
+  ::ptrace(op, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(r.sig)));
+  wake_tid_.store(tid, std::memory_order_relaxed);
+}
+
+void PtraceTracer::begin_detach() {
+  detaching_ = true;
+  // Every thread must be in a ptrace-stop to be detached: interrupt the
+  // running ones (and re-trap the listening ones), detach at their next stop.
+  for (const auto& [tid, t] : threads_) ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+  for (pid_t tid : orphans_) ::ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
+  orphans_.clear();
+}
+
+PtraceTracer::Resume PtraceTracer::on_syscall_stop(TraceeThread& t) {
+  ++stats_.syscall_stops;
+  if (t.startup) return {};
+  bool is_exit = t.in_syscall;
+  if (!t.state_known) {
+    t.state_known = true;
+    is_exit = syscall_stop_op(t.tid) == StopOp::Exit;
+    if (is_exit && !t.in_syscall) {
+      // Entered before we attached: only the exit is known.
+      t.pending = SyscallEvent{};
+      t.pending.pid = t.tgid;
+      t.pending.tid = t.tid;
+      t.entry_read = false;
+      t.exec_happened = false;
+      t.in_syscall = true;
+    }
+  }
+  if (is_exit) end_syscall(t);
+  else begin_syscall(t);
+  return {};
+}
+
+PtraceTracer::Resume PtraceTracer::on_seccomp_stop(TraceeThread& t) {
+  ++stats_.syscall_stops;
+  if (t.startup) return {};  // the child's own calls before its execve
+  begin_syscall(t);
+  return {};
+}
+
+void PtraceTracer::begin_syscall(TraceeThread& t) {
+  t.in_syscall = true;
+  t.exec_happened = false;
+  t.entry_read = false;
+  t.pending = SyscallEvent{};
+  t.pending.pid = t.tgid;
+  t.pending.tid = t.tid;
+  t.pending.enter_ns = now_ns();
+  // When only failures matter, the entry costs nothing more: the argument
+  // registers survive to the exit, and memory is read only if the call failed.
+  if (only_failures_) return;
+  SyscallRegs regs;
+  if (!read_syscall_regs(t.tid, regs)) return;
+  t.pending.nr = regs.nr;
+  t.pending.args = regs.args;
+  t.entry_read = true;
+  if (!wanted(regs.nr)) return;
+  if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(regs.nr))
+    capture_args(*info, CapturePhase::Entry, *spec_, t.pending);
+}
+
+void PtraceTracer::end_syscall(TraceeThread& t) {
+  SyscallRegs regs;
+  if (!read_syscall_regs(t.tid, regs)) return;  // killed meanwhile: reported unfinished at death
+  t.in_syscall = false;
+  SyscallEvent& ev = t.pending;
+  if (!t.entry_read) {
+    ev.nr = regs.nr;
+    // After a successful execve the registers belong to the new image.
+    if (!t.exec_happened) ev.args = regs.args;
+  }
+  ev.ret = regs.ret;
+  ev.finished = true;
+  ev.exit_ns = now_ns();
+  if (!wanted(ev.nr)) return;
+  if (!t.exec_happened) {
+    if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(ev.nr)) {
+      if (!t.entry_read && ev.failed()) capture_args(*info, CapturePhase::Entry, *spec_, ev);
+      capture_args(*info, CapturePhase::Exit, *spec_, ev);
+    }
+  }
+  ev.seq = ++seq_;
+  emit(Event(std::move(ev)), true);
+}
+
+void PtraceTracer::emit_unfinished(TraceeThread& t) {
+  t.in_syscall = false;
+  if (!wanted(t.pending.nr)) return;
+  t.pending.finished = false;
+  t.pending.exit_ns = 0;
+  t.pending.seq = ++seq_;
+  emit(Event(std::move(t.pending)), false);
+}
+
+PtraceTracer::Resume PtraceTracer::on_signal(TraceeThread& t, int sig) {
+  if (t.startup && sig == SIGSTOP) {
+    t.startup = false;  // our launcher's own SIGSTOP: swallow it, execve comes next
+    return {};
+  }
+  SignalEvent ev{now_ns(), t.tgid, t.tid, sig, 0, 0, 0};
+  siginfo_t si{};
+  if (::ptrace(PTRACE_GETSIGINFO, t.tid, nullptr, &si) == 0) {
+    ev.si_code = si.si_code;
+    // si_pid/si_uid are meaningful only for signals sent by a process.
+    if (si.si_code <= 0 || sig == SIGCHLD) {
+      ev.sender_pid = si.si_pid;
+      ev.sender_uid = si.si_uid;
+    }
+  }
+  emit(Event(ev), false);
+  return Resume{sig, false};
+}
+
+void PtraceTracer::on_spawn(TraceeThread& t, int event) {
+  unsigned long msg = 0;
+  if (::ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &msg) != 0) return;
+  pid_t child = static_cast<pid_t>(msg);
+  bool is_thread = false;
+  if (event == PTRACE_EVENT_CLONE) {
+    int nr = t.pending.nr;
+    uint64_t arg0 = t.pending.args[0];
+    SyscallRegs regs;
+    if (!t.entry_read && read_syscall_regs(t.tid, regs)) {
+      nr = regs.nr;
+      arg0 = regs.args[0];
+    }
+    uint64_t flags = arg0;
+    if (nr == kSysClone3) {  // struct clone_args starts with the flags
+      flags = 0;
+      TraceeMemory(t.tid).read(arg0, &flags, sizeof flags);
+    } else if (nr != kSysClone) {
+      flags = 0;
+    }
+    is_thread = flags & kCloneThread;
+  }
+  SpawnEvent ev{now_ns(), t.tgid, t.tid, is_thread ? t.tgid : child, child, is_thread};
+  emit(Event(ev), false);
+  if (detaching_ && orphans_.erase(child)) {
+    ::ptrace(PTRACE_DETACH, child, nullptr, nullptr);
+    return;
+  }
+  TraceeThread c;
+  c.tid = child;
+  c.tgid = is_thread ? t.tgid : child;
+  threads_.emplace(child, std::move(c));  // references to elements survive a rehash
+  if (orphans_.erase(child)) finish_stop(child, Resume{});
+}
+
+void PtraceTracer::on_exec(TraceeThread& t) {
+  unsigned long former = static_cast<unsigned long>(t.tid);
+  ::ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &former);
+  pid_t old_tid = static_cast<pid_t>(former);
+  if (old_tid != t.tid) {
+    // A non-leader thread exec'd: it took over the leader's tid. The old
+    // leader vanishes without a death report; its call never finishes.
+    if (t.in_syscall) emit_unfinished(t);
+    ExitEvent gone{now_ns(), t.tgid, t.tid, true, false, 0, 0, false};
+    emit(Event(gone), false);
+    auto f = threads_.find(old_tid);
+    if (f != threads_.end()) {
+      TraceeThread moved = std::move(f->second);
+      threads_.erase(f);
+      pid_t leader = t.tid;
+      t = std::move(moved);
+      t.tid = leader;
+      t.pending.tid = leader;
+    } else {
+      t.in_syscall = true;
+      t.entry_read = false;
+    }
+  }
+  t.exec_happened = true;
+  std::string proc = "/proc/" + std::to_string(t.tid);
+  ExecEvent ev{now_ns(), t.tgid, old_tid, read_link(proc + "/exe"), read_first_line(proc + "/comm")};
+  emit(Event(std::move(ev)), false);
+}
+
+void PtraceTracer::on_exit_stop(TraceeThread& t) {
+  // The last moment the registers can be read: name the call that never
+  // returns (exit_group, or whatever the thread was in when killed).
+  if (!t.in_syscall || t.entry_read) return;
+  SyscallRegs regs;
+  if (!read_syscall_regs(t.tid, regs)) return;
+  t.pending.nr = regs.nr;
+  t.pending.args = regs.args;
+  t.entry_read = true;
+}
+
+void PtraceTracer::on_death(TraceeThread& t, int status) {
+  if (t.in_syscall) emit_unfinished(t);
+  ExitEvent ev;
+  ev.ts_ns = now_ns();
+  ev.pid = t.tgid;
+  ev.tid = t.tid;
+  ev.thread_only = t.tid != t.tgid;
+  ev.killed = WIFSIGNALED(status);
+  ev.code = ev.killed ? 0 : WEXITSTATUS(status);
+  ev.signo = ev.killed ? WTERMSIG(status) : 0;
+  ev.core_dumped = ev.killed && WCOREDUMP(status);
+  emit(Event(ev), false);
+  if (outcome_.launched && t.tid == root_.pid) {
+    root_done_ = true;
+    outcome_.killed = ev.killed;
+    outcome_.code = ev.code;
+    outcome_.signo = ev.signo;
+  }
+}
+
+void PtraceTracer::emit(Event&& event, bool live) {
+  ++stats_.events;
+  sink_->on_event(event, live);
+}
+
+void PtraceTracer::request_stop() {
+  stop_requested_.store(true);
+  pid_t tracer = tracer_tid_.load();
+  if (tracer <= 0) return;  // not running: run() sees the flag when it starts
+  if (static_cast<pid_t>(::syscall(SYS_gettid)) == tracer) {
+    interrupt_one();  // from a signal handler on the tracer thread
+  } else {
+    ::syscall(SYS_tgkill, ::getpid(), tracer, wake_signal());
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_ptrace_backend() { return std::make_unique<PtraceTracer>(); }
 
 }  // namespace whyfail::trace::ptrace

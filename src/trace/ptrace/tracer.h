@@ -1,4 +1,6 @@
-// The ptrace backend: PTRACE_SEIZE-based tracer following forks, threads and exec.
+// The ptrace backend: PTRACE_SEIZE-based tracer following forks, threads and
+// exec, with an optional seccomp filter when the syscalls are restricted.
+// See docs/ptrace-backend.md for the stop handling and the decisions taken.
 #pragma once
 
 #include <atomic>

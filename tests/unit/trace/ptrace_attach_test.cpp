@@ -1,0 +1,137 @@
+// -p mode: attach to a running process, detach on request_stop and leave it
+// running; explain refusals.
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "trace/ptrace/tracer.h"
+#include "event_collector.h"
+
+namespace whyfail::trace {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::EventCollector;
+using testing::prog;
+
+// A child running fails_openat_slowly COUNT; killed and reaped on scope exit.
+class SlowChild {
+ public:
+  explicit SlowChild(int count) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::string n = std::to_string(count);
+      std::string path = prog("fails_openat_slowly");
+      ::execl(path.c_str(), path.c_str(), n.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Let it get past its own exec before anyone attaches.
+    std::this_thread::sleep_for(100ms);
+  }
+  ~SlowChild() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+std::string status_field(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ":", 0) == 0) return line.substr(key.size() + 1);
+  return {};
+}
+
+int failed_opens(const std::vector<Event>& evs) {
+  int n = 0;
+  for (const Event& e : evs)
+    if (auto* s = std::get_if<SyscallEvent>(&e); s && s->nr == SYS_openat && s->ret == -ENOENT) ++n;
+  return n;
+}
+
+TEST(PtraceAttach, RequestStopDetachesAndLeavesTheProcessRunning) {
+  SlowChild child(500);
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid()};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  Result<RunOutcome> out = fail(0, "not run");
+  std::thread runner([&] { out = backend->run(spec, sink); });
+  ASSERT_TRUE(sink.wait_for([](const std::vector<Event>& evs) { return failed_opens(evs) >= 3; }));
+  backend->request_stop();
+  runner.join();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_FALSE(out->launched);
+  EXPECT_TRUE(out->detached);
+  auto detaches = sink.all<DetachEvent>();
+  ASSERT_EQ(detaches.size(), 1u);
+  EXPECT_EQ(detaches[0].pid, child.pid());
+  // No longer traced, not stopped, and still making progress.
+  EXPECT_NE(status_field(child.pid(), "TracerPid").find('0'), std::string::npos);
+  EXPECT_EQ(std::stoi(status_field(child.pid(), "TracerPid")), 0);
+  std::this_thread::sleep_for(100ms);
+  std::string state = status_field(child.pid(), "State");
+  EXPECT_EQ(state.find('t'), std::string::npos) << state;
+  EXPECT_EQ(state.find('T'), std::string::npos) << state;
+  int status = 0;
+  EXPECT_EQ(::waitpid(child.pid(), &status, WNOHANG), 0) << "it must still be running";
+}
+
+TEST(PtraceAttach, NoSuchProcess) {
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {999999999};
+  auto out = backend->run(spec, sink);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().err, ESRCH);
+  EXPECT_NE(out.error().hint.find("no such process"), std::string::npos);
+}
+
+TEST(PtraceAttach, AlreadyTracedNamesTheTracer) {
+  SlowChild child(500);
+  ASSERT_EQ(::ptrace(PTRACE_SEIZE, child.pid(), nullptr, nullptr), 0);
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid()};
+  auto out = backend->run(spec, sink);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().err, EPERM);
+  EXPECT_NE(out.error().hint.find("already traced by PID " + std::to_string(::getpid())),
+            std::string::npos)
+      << out.error().message();
+}
+
+TEST(PtraceAttach, SecondPidFailingDetachesTheFirst) {
+  SlowChild child(500);
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid(), 999999999};
+  auto out = backend->run(spec, sink);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().err, ESRCH);
+  EXPECT_EQ(std::stoi(status_field(child.pid(), "TracerPid")), 0);
+  std::this_thread::sleep_for(50ms);
+  std::string state = status_field(child.pid(), "State");
+  EXPECT_EQ(state.find('t'), std::string::npos) << state;
+}
+
+}  // namespace
+}  // namespace whyfail::trace

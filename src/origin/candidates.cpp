@@ -239,9 +239,11 @@ Verdict check_proto(const struct btf* btf, const struct btf_type* func, int* ret
   if (btf_is_ptr(rt)) {
     *ret_size = 8;
   } else if (btf_is_int(rt)) {
-    // bool/char/short cannot hold -4095..-1 as C returns them.
-    if (rt->size < 4 || (btf_int_encoding(rt) & BTF_INT_BOOL)) return Verdict::CannotFail;
-    *ret_size = int(rt->size >= 8 ? 8 : 4);
+    // bool/char/short cannot carry -4095..-1, but a bool check between two
+    // errno-returning functions breaks the chain (ns_capable: cap_capable's
+    // -EPERM becomes `false`): they are traced for the structure, never matched.
+    if (rt->size < 4 || (btf_int_encoding(rt) & BTF_INT_BOOL)) *ret_size = 1;
+    else *ret_size = int(rt->size >= 8 ? 8 : 4);
   } else {
     return Verdict::CannotFail;  // enum, struct, float...
   }

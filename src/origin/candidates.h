@@ -58,7 +58,7 @@ const DenyRule* denied(const std::string& name);
 struct Candidate {
   std::string name;
   uint32_t btf_id = 0;
-  int ret_size = 8;   // 4: int-like, 8: long or pointer
+  int ret_size = 8;   // 4: int-like, 8: long or pointer, 1: bool/char (structure only)
 };
 
 struct CandidateSet {

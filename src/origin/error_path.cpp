@@ -20,6 +20,7 @@ std::string errno_text(int64_t v) {
 }  // namespace
 
 int64_t return_value(const FunctionReturn& r, const FunctionInfo* info) {
+  if (info && info->ret_size == 1) return int64_t(uint8_t(r.ret));
   if (info && info->ret_size == 4) return int64_t(int32_t(uint32_t(r.ret)));
   return int64_t(r.ret);
 }

@@ -24,7 +24,8 @@ struct FunctionReturn {
 struct FunctionInfo {
   std::string name;
   uint64_t address = 0;
-  int ret_size = 8;   // 4: int-like (upper half of the register is garbage), 8: long/pointer
+  int ret_size = 8;   // 4: int-like (upper half of the register is garbage), 8: long/pointer,
+                      // 1: bool/char: nests others, never carries an errno
 };
 
 // ip -> FunctionInfo (null when unknown).

@@ -111,3 +111,16 @@ TEST(FindOrigin, NothingMatchesSaysSo) {
   EXPECT_NE(o.note.find("outside the traced functions"), std::string::npos) << o.note;
   EXPECT_FALSE(find_origin({}, -EPERM, k.resolver()).found);
 }
+
+TEST(FindOrigin, BoolCheckBreaksTheChain) {
+  // __x64_sys_bpf { ns_capable { security_capable { cap_capable = -EPERM } = -EPERM } = false } = -EPERM
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_bpf", 8), ns = k.add("ns_capable", 1), sec = k.add("security_capable"),
+           cap = k.add("cap_capable");
+  std::vector<FunctionReturn> r = {
+      {cap, neg(EPERM), 700}, {sec, neg(EPERM), 800}, {ns, 0, 900}, {sys, neg(EPERM), 1000}};
+  auto o = find_origin(r, -EPERM, k.resolver());
+  ASSERT_TRUE(o.found);
+  EXPECT_EQ(o.origin.function, "__x64_sys_bpf");
+  EXPECT_EQ(o.chain.size(), 1u);
+}

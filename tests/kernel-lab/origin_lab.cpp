@@ -9,6 +9,8 @@
 //   origin_lab bench-attach N|all                        attach N candidates, print timings
 //   origin_lab bench-slowdown N                          untraced syscall loop, armed vs not
 //   origin_lab unavailable                               the Error a refusing kernel gives
+//   origin_lab run [--funcs GLOBS] -- CMD ARGS...        what --kernel does: learn, arm, run CMD,
+//                                                        print the origin of each failed syscall
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -33,6 +35,7 @@
 
 #include "origin/candidates.h"
 #include "origin/origin_loader.h"
+#include "origin/session.h"
 #include "symbolize/kallsyms.h"
 
 using namespace whyfail;
@@ -354,6 +357,72 @@ int bench_slowdown(size_t n) {
   return 0;
 }
 
+// What `whyfail --kernel -- CMD` does, without the ptrace backend: a
+// learning run under function_graph (unless --funcs), then the real run with
+// the origin tracer armed for it, each failure's origin printed.
+int run_command(const std::string& globs, const std::vector<std::string>& argv) {
+  origin::SessionOptions so;
+  so.mechanism = g_mechanism;
+  double t0 = now_s();
+  if (!globs.empty()) {
+    so.func_globs = origin::split_globs(globs);
+  } else {
+    auto learned = origin::learn_functions(argv, 16);
+    if (!learned) {
+      printf("learning run failed: %s\n", learned.error().message().c_str());
+      return 1;
+    }
+    printf("learning run: %zu kernel functions in %.2fs\n", learned->size(), now_s() - t0);
+    so.learned = std::move(*learned);
+  }
+  auto s = origin::KernelOriginSession::start(so);
+  if (!s) {
+    printf("--kernel unavailable: %s\n", s.error().message().c_str());
+    return 1;
+  }
+  printf("armed: %s\n", (*s)->summary().c_str());
+  int go[2];
+  if (pipe(go)) return 1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) _exit(127);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(go[0]);
+  (void)(*s)->trace_process(pid);
+  char c = 'g';
+  if (write(go[1], &c, 1) != 1) return 1;
+  close(go[1]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  // No ptrace backend here: every committed record is a failed syscall.
+  int shown = 0;
+  for (;;) {
+    auto got = (*s)->tracer().poll(200);
+    if (!got || got->empty()) break;
+    for (const auto& inv : *got) {
+      auto o = (*s)->tracer().explain(inv);
+      std::string chain;
+      for (const auto& f : o.chain) chain += (chain.empty() ? "" : " <- ") + f.function;
+      printf("[tid %d] syscall %d = %lld: origin %s (%s)%s%s\n", inv.tid, inv.nr, (long long)inv.ret,
+             o.found ? o.origin.function.c_str() : "?", chain.c_str(), o.note.empty() ? "" : "; ",
+             o.note.c_str());
+      shown++;
+    }
+  }
+  auto c2 = (*s)->counters();
+  printf("command exited %d; %llu failing syscalls committed, %llu successful discarded\n",
+         WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), (unsigned long long)c2.committed,
+         (unsigned long long)c2.discarded);
+  return shown >= 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -385,6 +454,20 @@ int main(int argc, char** argv) {
   }
   if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg));
   if (verb == "bench-slowdown") return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg));
+  if (verb == "run") {
+    std::string globs;
+    int k = i + 1;
+    if (k + 1 < argc && std::string(argv[k]) == "--funcs") {
+      globs = argv[k + 1];
+      k += 2;
+    }
+    if (k < argc && std::string(argv[k]) == "--") k++;
+    if (k >= argc) {
+      fprintf(stderr, "origin_lab run: no command\n");
+      return 2;
+    }
+    return run_command(globs, std::vector<std::string>(argv + k, argv + argc));
+  }
   if (verb == "unavailable") {
     auto r = origin::origin_usable();
     if (r) {

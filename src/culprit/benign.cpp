@@ -149,6 +149,10 @@ BenignJudgement judge_benign(const FailureRecord& record, const NamedObjects& ob
   if (err == ESRCH)
     return judge(kBenignMedium, "the target process had already gone");
 
+  // Cleanup that removes a file "if present" (rm -f, stale locks and pid files).
+  if (err == ENOENT && (nr == SYS_unlink || nr == SYS_unlinkat))
+    return judge(kBenignMedium, "removing something that was already gone");
+
   const bool lookup_errno = err == ENOENT || err == ENOTDIR || err == EACCES || err == ELOOP;
   if (nr == SYS_execve || nr == SYS_execveat) {
     // A shell or execvp walking $PATH: a later exec succeeded.

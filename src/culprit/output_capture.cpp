@@ -110,6 +110,17 @@ void OutputCapture::on_syscall(const trace::SyscallEvent& call, uint64_t order) 
   }
 }
 
+namespace {
+
+// stdio and error(3) write one line in pieces ("mkdir: ", "cannot create
+// directory", " '/x'", ": File exists", "\n"): glue a process's pieces until
+// the line ends so a line is matched as a whole.
+bool continues(const Message& last, pid_t pid, OutputKind kind) {
+  return last.pid == pid && last.kind == kind && !last.text.empty() && last.text.back() != '\n';
+}
+
+}  // namespace
+
 void OutputCapture::keep(pid_t pid, OutputKind kind, std::string text, uint64_t order) {
   Proc& p = proc(pid);
   if (p.head_bytes < kHeadBytes && total_bytes_ < kMaxTotalBytes) {
@@ -117,13 +128,18 @@ void OutputCapture::keep(pid_t pid, OutputKind kind, std::string text, uint64_t 
     if (text.size() > room) text.resize(room);
     p.head_bytes += text.size();
     total_bytes_ += text.size();
-    head_.push_back(Message{pid, order, kind, std::move(text)});
+    if (!head_.empty() && continues(head_.back(), pid, kind)) head_.back().text += text;
+    else head_.push_back(Message{pid, order, kind, std::move(text)});
     return;
   }
   // Past the head: keep only the last few writes (a final error line).
   if (text.size() > kTailBytes) text = text.substr(text.size() - kTailBytes);
   p.tail_bytes += text.size();
-  p.tail.push_back(Message{pid, order, kind, std::move(text)});
+  if (!p.tail.empty() && continues(p.tail.back(), pid, kind) &&
+      p.tail.back().text.size() + text.size() <= kTailBytes)
+    p.tail.back().text += text;
+  else
+    p.tail.push_back(Message{pid, order, kind, std::move(text)});
   while (p.tail_bytes > kTailBytes && p.tail.size() > 1) {
     p.tail_bytes -= p.tail.front().text.size();
     p.tail.pop_front();

@@ -1,5 +1,6 @@
 #include "culprit/ranking.h"
 
+#include <errno.h>
 #include <sys/syscall.h>
 
 #include <algorithm>
@@ -85,6 +86,21 @@ double call_importance(int nr) {
   }
 }
 
+double errno_weight(int err) {
+  switch (err) {
+    // Running out of something is seldom part of a program's normal flow.
+    case EMFILE: case ENFILE: case ENOSPC: case EDQUOT: case ENOMEM: case EFBIG: case EROFS:
+    case ETXTBSY: case EXDEV: case ELOOP: case EADDRINUSE: case ECONNREFUSED: case EBADF:
+    case EPERM: case EACCES: case ENAMETOOLONG: case ENOEXEC: case E2BIG:
+      return 1.0;
+    // The everyday answers to a question a program asked.
+    case ENOENT: case EAGAIN: case EEXIST: case ENOTTY: case EINTR:
+      return 0.0;
+    default:
+      return 0.5;
+  }
+}
+
 Ranking rank_failures(const RankInput& input, std::size_t keep) {
   Ranking ranking;
   std::vector<const FailureRecord*> records;
@@ -118,7 +134,7 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
     const pid_t pid = r.call.pid;
     Scored s;
     s.record = &r;
-    s.score = call_importance(r.call.nr);
+    s.score = call_importance(r.call.nr) + errno_weight(r.call.error());
 
     // Which process failed.
     const ProcessInfo* self = input.tree.find(pid);

@@ -32,6 +32,8 @@ struct Ranking {
 // How much a failure of this call tends to matter on its own (exec, open,
 // connect, bind over stat/access probes).
 double call_importance(int nr);
+// How rarely this errno is part of normal operation (EMFILE over ENOENT).
+double errno_weight(int err);
 
 Ranking rank_failures(const RankInput& input, std::size_t keep);
 

@@ -82,3 +82,37 @@ TEST(OutputCapture, WriteShorterThanCapture) {
 
 }  // namespace
 }  // namespace whyfail::culprit
+
+namespace whyfail::culprit {
+namespace {
+
+TEST(OutputCapture, PiecesOfOneLineAreGlued) {
+  testing::EventBuilder b;
+  b.write(100, 2, "mkdir: ");
+  b.write(101, 2, "other process\n");
+  b.write(100, 2, "cannot create directory '/x'");
+  b.write(100, 2, ": File exists");
+  b.write(100, 2, "\n");
+  b.write(100, 2, "next line\n");
+  OutputCapture out;
+  uint64_t order = 0;
+  for (const auto& e : b.events()) out.on_syscall(std::get<trace::SyscallEvent>(e), ++order);
+  auto m = out.messages();
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[2].text, "cannot create directory '/x': File exists\n");
+  EXPECT_EQ(m[3].text, "next line\n");
+}
+
+TEST(OutputCapture, EndlessLineStaysBounded) {
+  testing::EventBuilder b;
+  for (int i = 0; i < 20000; ++i) b.write(100, 1, "no newline ");
+  OutputCapture out;
+  uint64_t order = 0;
+  for (const auto& e : b.events()) out.on_syscall(std::get<trace::SyscallEvent>(e), ++order);
+  std::size_t total = 0;
+  for (const auto& m : out.messages()) total += m.text.size();
+  EXPECT_LE(total, OutputCapture::kHeadBytes + OutputCapture::kTailBytes);
+}
+
+}  // namespace
+}  // namespace whyfail::culprit

@@ -108,13 +108,13 @@ std::string render_verdict_text(const VerdictReport& r, const Palette& p) {
   const bool failed = run_failed(r);
   if (r.culprit) {
     out += culprit_sentences(r, program, p);
-    if (!end.empty()) out += capitalised(program) + " " + end + ".\n";
+    if (!end.empty()) out += program + " " + end + ".\n";
   } else if (failed) {
-    out += fmt::format("{} {}; no failed system call explains it.\n", capitalised(program), end);
+    out += fmt::format("{} {}; no failed system call explains it.\n", program, end);
   } else if (r.outcome && r.outcome->launched) {
     out += p.good("The command succeeded (exit status 0).") + "\n";
   } else if (!end.empty()) {
-    out += fmt::format("{} {}; no failed system call stands out.\n", capitalised(program), end);
+    out += fmt::format("{} {}; no failed system call stands out.\n", program, end);
   } else {
     out += fmt::format("No failed system call stands out in {}.\n", program);
   }

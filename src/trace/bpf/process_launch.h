@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/fd.h"
@@ -17,8 +18,10 @@ class HeldChild {
  public:
   // Forks; the child waits, then (optionally) drops to uid/gid and execvp()s argv.
   static Result<HeldChild> fork_held(const std::vector<std::string>& argv, uid_t uid, gid_t gid);
-  HeldChild(HeldChild&&) = default;
-  HeldChild& operator=(HeldChild&&) = default;
+  HeldChild(HeldChild&& o) noexcept
+      : pid_(std::exchange(o.pid_, -1)), released_(o.released_), go_(std::move(o.go_)),
+        exec_err_(std::move(o.exec_err_)) {}
+  HeldChild& operator=(HeldChild&&) = delete;
   ~HeldChild();
 
   pid_t pid() const { return pid_; }

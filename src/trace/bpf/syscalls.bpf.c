@@ -180,6 +180,81 @@ static __always_inline __u32 cap_bytes(__u8 *dst, __u64 uptr, __u64 size, __u32 
 
 struct user_iovec { __u64 base; __u64 len; };
 
+// Array captures (iovec, argv) step through their elements with bpf_loop():
+// the verifier checks one step once instead of every unrolled iteration.
+struct arr_ctx {
+  struct scratch *s;
+  __u64 uptr;     // the array in the tracee
+  __u64 count;    // iovec: elements in the tracee
+  __u64 budget;   // iovec: bytes still allowed
+  __u32 base;     // where the capture's bytes start in s->data
+  __u32 len;      // bytes captured so far
+  __u32 limit;
+  __u16 total;
+  __u8 flags;
+  __u8 nparts;
+  __u16 ends[WF_MAX_ARGV];
+};
+
+static long iov_step(__u32 i, struct arr_ctx *c) {
+  if (i >= c->count || i >= WF_MAX_IOV) return 1;
+  struct user_iovec iov;
+  if (bpf_probe_read_user(&iov, sizeof iov, (const void *)(c->uptr + i * sizeof iov))) {
+    c->flags |= WF_CAPF_FAULT;
+    return 1;
+  }
+  __u32 at = c->len;
+  BOUND(at, WF_CAP_MAX);
+  __u32 room = c->budget > at ? (__u32)(c->budget - at) : 0;
+  __u32 n = iov.len > room ? room : (__u32)iov.len;
+  if (iov.len > room) c->flags |= WF_CAPF_TRUNCATED;
+  BOUND(n, WF_CAP_MAX);
+  __u32 off = c->base + at;
+  BOUND(off, WF_DATA_HALF + WF_CAP_MAX);
+  if (n && bpf_probe_read_user(&c->s->data[off], n, (const void *)iov.base)) {
+    c->flags |= WF_CAPF_FAULT;
+    return 1;
+  }
+  c->len = at + n;
+  __u64 k = i;
+  BOUND(k, WF_MAX_ARGV - 1);
+  c->ends[k] = (__u16)(at + n);
+  c->nparts = i + 1;
+  return 0;
+}
+
+static long argv_step(__u32 i, struct arr_ctx *c) {
+  __u64 p = 0;
+  if (bpf_probe_read_user(&p, sizeof p, (const void *)(c->uptr + i * 8))) {
+    c->flags |= WF_CAPF_FAULT;
+    return 1;
+  }
+  if (!p) return 1;
+  c->total = i + 1;
+  if (i >= WF_MAX_ARGV) {
+    c->flags |= WF_CAPF_TRUNCATED;
+    return 1;
+  }
+  __u32 at = c->len;
+  BOUND(at, WF_CAP_MAX);
+  __u32 room = c->limit > at ? c->limit - at : 0;
+  if (!room) {
+    c->flags |= WF_CAPF_TRUNCATED;
+    return 1;
+  }
+  __u32 off = c->base + at;
+  BOUND(off, WF_DATA_HALF + WF_CAP_MAX);
+  __u8 f = 0;
+  __u32 n = cap_cstring(&c->s->data[off], p, room, &f);
+  c->flags |= f & WF_CAPF_TRUNCATED;
+  c->len = at + n;
+  __u64 k = i;
+  BOUND(k, WF_MAX_ARGV - 1);
+  c->ends[k] = (__u16)(at + n);
+  c->nparts = i + 1;
+  return 0;
+}
+
 // A global (not inlined) function: the verifier checks it once, not once per
 // call site and loop iteration, which keeps sys_exit far below its limits.
 // Returns the new data offset.
@@ -232,71 +307,30 @@ __noinline int cap_one(struct scratch *s, const struct wf_cap_rule *r, __u32 off
       flags &= ~WF_CAPF_TRUNCATED;  // longer than sockaddr_storage: not a sockaddr worth more
       break;
     }
-    case WF_CAP_IOVEC: {
-      // Element contents, up to `limit` bytes over all elements (and at most
-      // the return value for reads), element ends as parts.
-      __u64 budget = limit;
-      if (r->size_from == WF_SIZE_RET) {
-        if (ret <= 0) budget = 0;
-        else if ((__u64)ret < budget) budget = (__u64)ret;
-      }
-      total = (__u16)(lenv > 0xffff ? 0xffff : lenv);
-      __u16 ends[WF_MAX_IOV] = {};
-      for (int i = 0; i < WF_MAX_IOV; i++) {
-        if (i >= lenv) break;
-        struct user_iovec iov;
-        if (bpf_probe_read_user(&iov, sizeof iov, (const void *)(uptr + i * sizeof iov))) {
-          flags |= WF_CAPF_FAULT;
-          break;
-        }
-        __u32 room = budget > len ? (__u32)(budget - len) : 0;
-        __u32 n = iov.len > room ? room : (__u32)iov.len;
-        if (iov.len > room) flags |= WF_CAPF_TRUNCATED;
-        __u32 at = len;
-        BOUND(at, WF_CAP_MAX);
-        BOUND(n, WF_CAP_MAX);
-        if (n && bpf_probe_read_user(dst + at, n, (const void *)iov.base)) {
-          flags |= WF_CAPF_FAULT;
-          break;
-        }
-        len = at + n;
-        ends[i] = (__u16)len;
-        nparts = i + 1;
-      }
-      if (lenv > WF_MAX_IOV) flags |= WF_CAPF_TRUNCATED;
-      __u32 pat = len;
-      BOUND(pat, WF_CAP_MAX);
-      __builtin_memcpy(dst + pat, ends, sizeof ends);  // only nparts of them count
-      break;
-    }
+    case WF_CAP_IOVEC:
     case WF_CAP_STRARRAY: {
-      __u16 ends[WF_MAX_ARGV] = {};
-      for (int i = 0; i < WF_MAX_ARGV + 1; i++) {
-        __u64 p = 0;
-        if (bpf_probe_read_user(&p, sizeof p, (const void *)(uptr + i * 8))) {
-          flags |= WF_CAPF_FAULT;
-          break;
+      struct arr_ctx ac = {.s = s, .uptr = uptr, .base = off + sizeof(*ch), .limit = limit};
+      if (r->kind == WF_CAP_IOVEC) {
+        // Element contents, up to `limit` bytes over all elements (and at
+        // most the return value for reads), element ends as parts.
+        ac.budget = limit;
+        if (r->size_from == WF_SIZE_RET) {
+          if (ret <= 0) ac.budget = 0;
+          else if ((__u64)ret < ac.budget) ac.budget = (__u64)ret;
         }
-        if (!p) break;
-        total = i + 1;
-        if (i == WF_MAX_ARGV) {
-          flags |= WF_CAPF_TRUNCATED;
-          break;
-        }
-        __u32 at = len;
-        BOUND(at, WF_CAP_MAX);
-        __u32 room = limit > at ? limit - at : 0;
-        __u8 f = 0;
-        __u32 n = 0;
-        if (room) n = cap_cstring(dst + at, p, room, &f);
-        if (f & WF_CAPF_TRUNCATED || !room) flags |= WF_CAPF_TRUNCATED;
-        len = at + n;
-        ends[i & (WF_MAX_ARGV - 1)] = (__u16)len;
-        nparts = i + 1;
+        ac.count = lenv;
+        total = (__u16)(lenv > 0xffff ? 0xffff : lenv);
+        bpf_loop(WF_MAX_IOV, iov_step, &ac, 0);
+        if (lenv > WF_MAX_IOV) ac.flags |= WF_CAPF_TRUNCATED;
+      } else {
+        bpf_loop(WF_MAX_ARGV + 1, argv_step, &ac, 0);
+        total = ac.total;
       }
-      __u32 pat = len;
-      BOUND(pat, WF_CAP_MAX);
-      __builtin_memcpy(dst + pat, ends, sizeof ends);
+      flags |= ac.flags;
+      nparts = ac.nparts;
+      len = ac.len;
+      BOUND(len, WF_CAP_MAX);
+      __builtin_memcpy(dst + len, ac.ends, sizeof ac.ends);  // only nparts of them count
       break;
     }
     default:

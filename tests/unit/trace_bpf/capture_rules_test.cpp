@@ -1,0 +1,52 @@
+// The capture table compiled for the BPF program from sysent's rules.
+#include "capture_rules.h"
+
+#include <gtest/gtest.h>
+#include <sys/syscall.h>
+
+namespace whyfail::trace::bpf {
+namespace {
+
+TEST(CaptureRules, OpenatCapturesItsPathClampedToTheKernelMax) {
+  TraceSpec spec;
+  spec.syscalls.set();
+  auto rules = build_capture_rules(spec);
+  const wf_rule& r = rules[SYS_openat];
+  EXPECT_TRUE(r.flags & WF_RULE_TRACED);
+  ASSERT_GE(r.ncaps, 1);
+  EXPECT_EQ(r.caps[0].arg, 1);
+  EXPECT_EQ(r.caps[0].kind, WF_CAP_CSTRING);
+  EXPECT_EQ(r.caps[0].limit, WF_CAP_MAX);  // path_limit 4096 clamped
+}
+
+TEST(CaptureRules, WritesAreReportedEvenWhenTheySucceed) {
+  TraceSpec spec;
+  spec.syscalls.set();
+  spec.only_failures = true;
+  auto rules = build_capture_rules(spec);
+  EXPECT_TRUE(rules[SYS_write].flags & WF_RULE_ALWAYS);
+  EXPECT_TRUE(rules[SYS_writev].flags & WF_RULE_ALWAYS);
+  EXPECT_FALSE(rules[SYS_openat].flags & WF_RULE_ALWAYS);
+  ASSERT_GE(rules[SYS_write].ncaps, 1);
+  EXPECT_EQ(rules[SYS_write].caps[0].kind, WF_CAP_BUFFER);
+  EXPECT_EQ(rules[SYS_write].caps[0].size_from, WF_SIZE_ARG);
+  EXPECT_EQ(rules[SYS_write].caps[0].len_arg, 2);
+  EXPECT_EQ(rules[SYS_write].caps[0].limit, spec.string_limit);
+  spec.system_wide = true;  // not every write on the machine
+  EXPECT_FALSE(build_capture_rules(spec)[SYS_write].flags & WF_RULE_ALWAYS);
+}
+
+TEST(CaptureRules, SyscallSetRestrictsAndExecIsStashedOnlyForSuccesses) {
+  TraceSpec spec;
+  spec.syscalls.set(SYS_execve);
+  spec.only_failures = true;
+  auto rules = build_capture_rules(spec);
+  EXPECT_FALSE(rules[SYS_openat].flags & WF_RULE_TRACED);
+  EXPECT_TRUE(rules[SYS_execve].flags & WF_RULE_TRACED);
+  EXPECT_FALSE(rules[SYS_execve].flags & WF_RULE_STASH);
+  spec.only_failures = false;
+  EXPECT_TRUE(build_capture_rules(spec)[SYS_execve].flags & WF_RULE_STASH);
+}
+
+}  // namespace
+}  // namespace whyfail::trace::bpf

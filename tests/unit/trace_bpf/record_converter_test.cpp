@@ -1,0 +1,111 @@
+// RecordConverter: ring-buffer bytes in, trace::Event out, laid out by hand
+// exactly as syscalls.bpf.c writes them.
+#include "record_converter.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "syscalls_abi.h"
+
+namespace whyfail::trace::bpf {
+namespace {
+
+void put_cap(std::vector<uint8_t>& buf, uint8_t arg, uint8_t flags, const std::string& bytes,
+             const std::vector<uint16_t>& parts = {}, uint16_t total = 0) {
+  wf_cap_hdr ch{};
+  ch.arg = arg;
+  ch.flags = flags;
+  ch.nparts = static_cast<uint8_t>(parts.size());
+  ch.len = static_cast<uint16_t>(bytes.size());
+  ch.total = total;
+  std::size_t at = buf.size();
+  std::size_t used = sizeof ch + bytes.size() + parts.size() * 2;
+  buf.resize(at + ((used + 7) & ~std::size_t{7}), 0);
+  std::memcpy(&buf[at], &ch, sizeof ch);
+  std::memcpy(&buf[at + sizeof ch], bytes.data(), bytes.size());
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    std::memcpy(&buf[at + sizeof ch + bytes.size() + 2 * i], &parts[i], 2);
+}
+
+std::vector<uint8_t> syscall_record(int nr, int64_t ret, uint16_t ncaps) {
+  wf_syscall_rec r{};
+  r.h.type = WF_REC_SYSCALL;
+  r.h.ts_ns = 1000;
+  r.pid = 10;
+  r.tid = 11;
+  r.nr = static_cast<uint32_t>(nr);
+  r.ret = ret;
+  r.args[0] = 0xffffff9c;
+  r.args[1] = 0x1234;
+  r.ncaps = ncaps;
+  std::vector<uint8_t> buf(sizeof r);
+  std::memcpy(buf.data(), &r, sizeof r);
+  return buf;
+}
+
+void finish(std::vector<uint8_t>& buf) {
+  uint32_t size = static_cast<uint32_t>(buf.size());
+  std::memcpy(&buf[offsetof(wf_rec_hdr, size)], &size, sizeof size);
+}
+
+TEST(RecordConverter, SyscallWithPathAndIovec) {
+  auto buf = syscall_record(257, -2, 2);
+  put_cap(buf, 1, WF_CAPF_TRUNCATED, "/etc/nope");
+  put_cap(buf, 2, 0, "abcdef", {2, 6}, 3);
+  finish(buf);
+  RecordConverter c;
+  auto ev = c.convert(buf.data(), buf.size());
+  ASSERT_TRUE(ev.has_value());
+  const auto& e = std::get<SyscallEvent>(*ev);
+  EXPECT_EQ(e.seq, 1u);
+  EXPECT_EQ(e.pid, 10);
+  EXPECT_EQ(e.tid, 11);
+  EXPECT_EQ(e.nr, 257);
+  EXPECT_EQ(e.error(), 2);
+  EXPECT_EQ(e.enter_ns, 1000u);  // no sys_enter: exit time stands in
+  EXPECT_EQ(e.exit_ns, 1000u);
+  ASSERT_TRUE(e.captured[1].has_value());
+  EXPECT_EQ(e.captured[1]->bytes, "/etc/nope");
+  EXPECT_TRUE(e.captured[1]->truncated);
+  ASSERT_TRUE(e.captured[2].has_value());
+  EXPECT_EQ(e.captured[2]->bytes, "abcdef");
+  EXPECT_EQ(e.captured[2]->parts, (std::vector<uint32_t>{2, 6}));
+  EXPECT_EQ(e.captured[2]->elements_total, 3u);
+  EXPECT_FALSE(e.captured[0].has_value());
+  auto ev2 = c.convert(buf.data(), buf.size());
+  EXPECT_EQ(std::get<SyscallEvent>(*ev2).seq, 2u);
+}
+
+TEST(RecordConverter, ExitStatusLayout) {
+  wf_exit_rec r{};
+  r.h.type = WF_REC_EXIT;
+  r.h.size = sizeof r;
+  r.pid = r.tid = 5;
+  r.group_dead = 1;
+  r.exit_code = 3 << 8;
+  RecordConverter c;
+  auto e = std::get<ExitEvent>(*c.convert(&r, sizeof r));
+  EXPECT_FALSE(e.killed);
+  EXPECT_EQ(e.code, 3);
+  EXPECT_FALSE(e.thread_only);
+  r.exit_code = 9;  // SIGKILL
+  r.group_dead = 0;
+  e = std::get<ExitEvent>(*c.convert(&r, sizeof r));
+  EXPECT_TRUE(e.killed);
+  EXPECT_EQ(e.signo, 9);
+  EXPECT_TRUE(e.thread_only);
+}
+
+TEST(RecordConverter, TruncatedRecordIsRejectedAndCounted) {
+  auto buf = syscall_record(2, -2, 1);
+  put_cap(buf, 0, 0, "/x");
+  finish(buf);
+  RecordConverter c;
+  EXPECT_FALSE(c.convert(buf.data(), buf.size() - 8).has_value());
+  EXPECT_EQ(c.malformed(), 1u);
+}
+
+}  // namespace
+}  // namespace whyfail::trace::bpf

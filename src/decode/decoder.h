@@ -29,13 +29,22 @@ struct DecodeOptions {
 
 DecodedCall decode_syscall(const trace::SyscallEvent& event, const DecodeOptions& options);
 
+// One argument alone (index into the syscall's arguments), decoded as in
+// decode_syscall; hex for an unknown signature or index.
+Value decode_arg(const trace::SyscallEvent& event, int index, const DecodeOptions& options);
+
 // "ENOENT" for 2; "E<n>" when unknown.
 std::string errno_name(int err);
 // strerror-like text, including kernel-internal codes ("Interrupted system call should be restarted").
 std::string errno_text(int err);
 // Errno by name ("ENOENT" -> 2), or -1.
 int errno_by_name(const std::string& name);
-// "SIGINT" for 2; "SIG<n>" (or SIGRTMIN+n) otherwise.
+// "SIGINT" for 2; "SIGRTMIN+n" for real-time signals (kernel numbering,
+// SIGRTMIN = 32); "SIG<n>" otherwise.
 std::string signal_name(int signo);
+// Signal by name ("SIGTERM", "TERM", "SIGRTMIN+3") -> number, or -1.
+int signal_by_name(const std::string& name);
+// Every errno value with a name (1..133 and the kernel-internal 512..), ascending.
+std::vector<int> all_errnos();
 
 }  // namespace whyfail::decode

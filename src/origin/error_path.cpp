@@ -25,7 +25,7 @@ int64_t return_value(const FunctionReturn& r, const FunctionInfo* info) {
   return int64_t(r.ret);
 }
 
-CallTree build_call_tree(const std::vector<FunctionReturn>& returns) {
+CallTree build_call_tree(const std::vector<FunctionReturn>& returns, bool tail_calls_share_frame) {
   CallTree t;
   t.nodes.resize(returns.size());
   // Returns come in post-order. Pending holds finished subtrees not yet
@@ -36,6 +36,9 @@ CallTree build_call_tree(const std::vector<FunctionReturn>& returns) {
     t.nodes[i].index = i;
     size_t first = pending.size();
     while (first > 0 && returns[pending[first - 1]].sp < returns[i].sp) first--;
+    if (tail_calls_share_frame && first > 0 && first == pending.size() && pending.back() + 1 == i &&
+        returns[i - 1].sp == returns[i].sp && returns[i - 1].ret == returns[i].ret)
+      first--;
     for (size_t k = first; k < pending.size(); k++) {
       t.nodes[i].children.push_back(pending[k]);
       t.nodes[pending[k]].parent = int(i);
@@ -48,13 +51,13 @@ CallTree build_call_tree(const std::vector<FunctionReturn>& returns) {
 }
 
 trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int64_t syscall_ret,
-                                const FunctionResolver& resolve) {
+                                const FunctionResolver& resolve, bool tail_calls_share_frame) {
   trace::KernelOrigin out;
   if (returns.empty()) {
     out.note = "no traced kernel function returned inside this syscall";
     return out;
   }
-  CallTree tree = build_call_tree(returns);
+  CallTree tree = build_call_tree(returns, tail_calls_share_frame);
   auto info = [&](size_t i) { return resolve ? resolve(returns[i].ip) : nullptr; };
   auto value = [&](size_t i) { return return_value(returns[i], info(i)); };
 

@@ -42,13 +42,18 @@ struct CallTree {
   std::vector<CallNode> nodes;    // node id == return index
   std::vector<size_t> roots;      // outermost traced calls, in order
 };
-CallTree build_call_tree(const std::vector<FunctionReturn>& returns);
+// With kretprobes a tail call (jmp) shares its caller's frame: callee and
+// caller return at the same stack address. `tail_calls_share_frame` nests the
+// return just before when it has the same stack address and the same raw value
+// (a tail call passes its callee's value on unchanged). fexit trampolines are
+// real frames, so nesting is exact there.
+CallTree build_call_tree(const std::vector<FunctionReturn>& returns, bool tail_calls_share_frame = false);
 
 // The value as the function's C return type has it (int: low 32 bits).
 int64_t return_value(const FunctionReturn& r, const FunctionInfo* info);
 
 // Finds the origin of `syscall_ret` (a -errno) in the returns.
 trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int64_t syscall_ret,
-                                const FunctionResolver& resolve);
+                                const FunctionResolver& resolve, bool tail_calls_share_frame = false);
 
 }  // namespace whyfail::origin

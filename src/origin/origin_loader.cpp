@@ -354,7 +354,8 @@ OriginCounters OriginTracer::counters() const {
 
 trace::KernelOrigin OriginTracer::explain(const FailedInvocation& inv) const {
   const Impl& im = *impl_;
-  trace::KernelOrigin o = find_origin(inv.returns, inv.ret, [&](uint64_t ip) { return im.resolve(ip); });
+  trace::KernelOrigin o = find_origin(inv.returns, inv.ret, [&](uint64_t ip) { return im.resolve(ip); },
+                                      im.mechanism == Mechanism::Kretprobe);
   o.mechanism = mechanism_name(im.mechanism);
   o.returns_dropped = inv.dropped;
   if (inv.dropped)

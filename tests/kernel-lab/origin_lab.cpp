@@ -246,10 +246,14 @@ int run_case(const Case& c) {
   printf("syscall %d returned %ld; %zu returns recorded; mechanism %s\n", got.back().nr, got.back().ret,
          got.back().returns.size(), o.mechanism.c_str());
   for (const auto& g : o.graph)
-    if (g.on_error_path || g.depth <= 1)
+    if (g.on_error_path || g.depth <= 1 || getenv("ORIGIN_LAB_FULL_GRAPH"))
       printf("  %*s%s = %lld%s\n", 2 * g.depth, "", g.function.c_str(), (long long)g.ret,
              g.on_error_path ? "   <-- error path" : "");
   if (!o.note.empty()) printf("note: %s\n", o.note.c_str());
+  auto cn = (*tracer)->counters();
+  printf("counters: committed %llu discarded %llu ring_full %llu returns_dropped %llu off_stack %llu\n",
+         (unsigned long long)cn.committed, (unsigned long long)cn.discarded, (unsigned long long)cn.ring_full,
+         (unsigned long long)cn.returns_dropped, (unsigned long long)cn.off_stack);
   if (!o.found) {
     printf("FAIL %s: no origin found\n", c.name);
     return 1;

@@ -124,3 +124,17 @@ TEST(FindOrigin, BoolCheckBreaksTheChain) {
   EXPECT_EQ(o.origin.function, "__x64_sys_bpf");
   EXPECT_EQ(o.chain.size(), 1u);
 }
+
+TEST(FindOrigin, KretprobeTailCallSharesTheFrame) {
+  // __sys_connect_file ends in `return sock->ops->connect(...)` (a jmp):
+  // inet_stream_connect returns at the same stack address with the same value.
+  Fake k;
+  uint64_t file = k.add("__sys_connect_file"), isc = k.add("inet_stream_connect"),
+           inner = k.add("__inet_stream_connect"), sec = k.add("security_socket_connect");
+  std::vector<FunctionReturn> r = {{sec, 0, 800}, {inner, neg(ECONNREFUSED), 800},
+                                   {isc, neg(ECONNREFUSED), 900}, {file, neg(ECONNREFUSED), 900}};
+  EXPECT_EQ(find_origin(r, -ECONNREFUSED, k.resolver(), false).origin.function, "__sys_connect_file");
+  auto o = find_origin(r, -ECONNREFUSED, k.resolver(), true);
+  EXPECT_EQ(o.origin.function, "__inet_stream_connect");
+  EXPECT_EQ(o.chain.size(), 3u);
+}

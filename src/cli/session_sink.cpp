@@ -5,8 +5,8 @@
 #include <exception>
 #include <type_traits>
 
-#include "cli/fd_paths.h"
 #include "cli/signals.h"
+#include "decode/fd_describe.h"
 #include "explain/explainer.h"
 #include "sysent/syscall_info.h"
 
@@ -24,7 +24,7 @@ constexpr std::size_t kMaxDecodedFailures = 4096;
 SessionSink::SessionSink(const Options& options, SyscallFilter display, report::Renderer& renderer,
                          Output& out)
     : options_(options), display_(std::move(display)), renderer_(renderer), out_(out) {
-  if (options_.fd_paths) decode_options_.describe_fd = make_fd_describer();
+  if (options_.fd_paths) decode_options_.describe_fd = &decode::describe_fd;
   buffering_ = !options_.command.empty() && !options_.json && !options_.summary &&
                options_.status == StatusFilter::Failed && !options_.all_failures;
   for (pid_t pid : options_.pids) renderer_.note_process(pid);

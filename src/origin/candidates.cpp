@@ -287,6 +287,14 @@ Result<CandidateSet> select_candidates(const SelectOptions& opts) {
   if (!btf) return fail(errno, "load the kernel BTF (/sys/kernel/btf/vmlinux)",
                         "the kernel needs CONFIG_DEBUG_INFO_BTF");
 
+  // name -> FUNC id, built once: btf__find_by_name_kind is a linear scan,
+  // quadratic over tens of thousands of names.
+  std::unordered_map<std::string, uint32_t> func_ids;
+  for (uint32_t id = 1, n = btf__type_cnt(btf.get()); id < n; id++) {
+    const struct btf_type* t = btf__type_by_id(btf.get(), id);
+    if (t && btf_is_func(t)) func_ids.emplace(btf__name_by_offset(btf.get(), t->name_off), id);
+  }
+
   CandidateSet set;
   std::unordered_set<std::string> taken;
   auto consider = [&](const std::string& name) {
@@ -303,7 +311,8 @@ Result<CandidateSet> select_candidates(const SelectOptions& opts) {
       set.denied++;
       return;
     }
-    int id = btf__find_by_name_kind(btf.get(), name.c_str(), BTF_KIND_FUNC);
+    auto fid = func_ids.find(name);
+    int id = fid == func_ids.end() ? 0 : int(fid->second);
     if (id <= 0) {
       set.no_btf++;
       return;

@@ -1,4 +1,4 @@
-// usage: fails_openat_slowly COUNT [PIDFILE] [MARKER]
+// usage: fails_openat_slowly COUNT [PIDFILE|""] [MARKER]
 // Writes its pid to PIDFILE, then COUNT times fails an openat with ENOENT and
 // sleeps 20 ms, then creates MARKER and exits 0. A long-running tracee for
 // attach (-p), detach and tracer-death tests: MARKER proves it ran to the end.
@@ -9,7 +9,7 @@
 
 int main(int argc, char **argv) {
   int count = argc > 1 ? atoi(argv[1]) : 10;
-  if (argc > 2) {
+  if (argc > 2 && argv[2][0]) {
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
     FILE *f = fopen(tmp, "w");

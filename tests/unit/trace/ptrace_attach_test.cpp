@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -131,6 +132,74 @@ TEST(PtraceAttach, SecondPidFailingDetachesTheFirst) {
   std::this_thread::sleep_for(50ms);
   std::string state = status_field(child.pid(), "State");
   EXPECT_EQ(state.find('t'), std::string::npos) << state;
+}
+
+bool is_stopped(pid_t pid) {
+  std::string state = status_field(pid, "State");
+  return state.find('T') != std::string::npos || state.find('t') != std::string::npos;
+}
+
+bool wait_until(const std::function<bool()>& cond) {
+  for (int i = 0; i < 300; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+// A process stopped by job control before and while traced must still be
+// stopped after whyfail detaches, and must run again on SIGCONT.
+TEST(PtraceAttach, GroupStoppedProcessStaysStoppedAfterDetach) {
+  SlowChild child(500);
+  ::kill(child.pid(), SIGSTOP);
+  ASSERT_TRUE(wait_until([&] { return is_stopped(child.pid()); }));
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid()};
+  spec.syscalls.set();
+  Result<RunOutcome> out = fail(0, "not run");
+  std::thread runner([&] { out = backend->run(spec, sink); });
+  ASSERT_TRUE(wait_until([&] { return std::atoi(status_field(child.pid(), "TracerPid").c_str()) != 0; }));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(is_stopped(child.pid()));
+  EXPECT_EQ(failed_opens(sink.events()), 0) << "a stopped process makes no calls";
+  backend->request_stop();
+  runner.join();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_TRUE(out->detached);
+  EXPECT_EQ(std::stoi(status_field(child.pid(), "TracerPid")), 0);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_NE(status_field(child.pid(), "State").find('T'), std::string::npos)
+      << "still in its group-stop: " << status_field(child.pid(), "State");
+  ::kill(child.pid(), SIGCONT);
+  EXPECT_TRUE(wait_until([&] { return !is_stopped(child.pid()); })) << "it runs again on SIGCONT";
+}
+
+TEST(PtraceAttach, JobControlWhileAttached) {
+  SlowChild child(500);
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid()};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  Result<RunOutcome> out = fail(0, "not run");
+  std::thread runner([&] { out = backend->run(spec, sink); });
+  ASSERT_TRUE(sink.wait_for([](const std::vector<Event>& evs) { return failed_opens(evs) >= 1; }));
+  ::kill(child.pid(), SIGSTOP);
+  ASSERT_TRUE(wait_until([&] { return is_stopped(child.pid()); }));
+  int before = failed_opens(sink.events());
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(is_stopped(child.pid()));
+  EXPECT_LE(failed_opens(sink.events()), before + 1) << "no progress while stopped";
+  ::kill(child.pid(), SIGCONT);
+  ASSERT_TRUE(sink.wait_for([&](const std::vector<Event>& evs) { return failed_opens(evs) >= before + 3; }))
+      << "it goes on after SIGCONT";
+  backend->request_stop();
+  runner.join();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_FALSE(is_stopped(child.pid()));
 }
 
 }  // namespace

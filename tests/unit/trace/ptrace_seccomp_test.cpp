@@ -66,6 +66,33 @@ TEST(PtraceSeccomp, OnlySelectedSyscallsAreReportedAndStopped) {
   EXPECT_GT(unfiltered.stats.syscall_stops, 4 * unfiltered.calls.size());
 }
 
+// With a seccomp filter whyfail never detaches (the tracee would be left with
+// ENOSYS): request_stop is ignored and the command runs to its end, traced.
+TEST(PtraceSeccomp, RequestStopDoesNotDetachAFilteredTracee) {
+  std::string marker = "/tmp/whyfail-h2-marker-stop-" + std::to_string(::getpid());
+  std::remove(marker.c_str());
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec = openat_only({prog("fails_openat_slowly"), "15", "", marker}, true);
+  Result<RunOutcome> out = fail(0, "not run");
+  std::thread runner([&] { out = backend->run(spec, sink); });
+  ASSERT_TRUE(sink.wait_for([](const std::vector<Event>& evs) {
+    for (const Event& e : evs)
+      if (auto* s = std::get_if<SyscallEvent>(&e); s && s->ret == -ENOENT) return true;
+    return false;
+  }));
+  backend->request_stop();
+  runner.join();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_FALSE(out->detached);
+  EXPECT_EQ(out->code, 0);
+  EXPECT_EQ(::access(marker.c_str(), F_OK), 0);
+  int failed = 0;
+  for (const SyscallEvent& s : sink.syscalls(SYS_openat)) failed += s.ret == -ENOENT;
+  EXPECT_EQ(failed, 15) << "every call was still traced";
+  std::remove(marker.c_str());
+}
+
 // Runs the backend in a forked "whyfail" process, SIGKILLs that process while
 // the tracee (fails_openat_slowly, 0.5 s) runs, and returns the tracee's wait
 // status, collected as its subreaper. `marker` exists if the tracee finished.

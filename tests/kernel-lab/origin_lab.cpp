@@ -7,6 +7,7 @@
 //   origin_lab [--mechanism ...] all                     every case
 //   origin_lab list                                      the catalogue
 //   origin_lab bench-attach N|all                        attach N candidates, print timings
+//   origin_lab bench-attach-keep N|all                   the same, then stay attached (no detach)
 //   origin_lab bench-slowdown N                          untraced syscall loop, armed vs not
 //   origin_lab unavailable                               the Error a refusing kernel gives
 //   origin_lab run [--funcs GLOBS] -- CMD ARGS...        what --kernel does: learn, arm, run CMD,
@@ -287,7 +288,10 @@ std::vector<origin::Candidate> all_candidates(size_t limit) {
   return set->chosen;
 }
 
-int bench_attach(size_t n) {
+// keep_attached: print and stay attached until killed. Detaching tens of
+// thousands of trampolines takes longer than attaching them (an RCU-tasks
+// grace period each), and the guest powers off anyway.
+int bench_attach(size_t n, bool keep_attached) {
   auto funcs = all_candidates(n);
   origin::ArmOptions ao;
   ao.functions = funcs;
@@ -300,14 +304,21 @@ int bench_attach(size_t n) {
     return 1;
   }
   const origin::AttachStats st = (*tracer)->stats();
-  double t1 = now_s();
-  tracer->reset();  // detach everything
-  double detach = now_s() - t1;
+  double detach = -1;
+  if (!keep_attached) {
+    double t1 = now_s();
+    tracer->reset();  // detach everything
+    detach = now_s() - t1;
+  }
   printf("BENCH attach mechanism=%s n=%zu attached=%zu failed=%zu load=%.3fs attach=%.3fs total=%.3fs "
          "detach=%.3fs per_function=%.2fms\n",
          origin::mechanism_name(st.mechanism), st.requested, st.attached, st.failed, st.load_seconds,
          st.attach_seconds, armed, detach, 1000 * st.attach_seconds / double(st.attached ? st.attached : 1));
   for (const auto& f : st.failures) printf("  failed: %s\n", f.c_str());
+  if (keep_attached) {
+    printf("BENCH-DONE (staying attached; kill me)\n");
+    for (;;) pause();
+  }
   return 0;
 }
 
@@ -456,7 +467,8 @@ int main(int argc, char** argv) {
     printf("%d/%d cases passed\n", ran - failed, ran);
     return failed ? 1 : 0;
   }
-  if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg));
+  if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), false);
+  if (verb == "bench-attach-keep") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), true);
   if (verb == "bench-slowdown") return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg));
   if (verb == "run") {
     std::string globs;

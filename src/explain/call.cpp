@@ -32,7 +32,7 @@ const char* fallback_name(int nr) {
     N(openat2) N(faccessat2) N(accept4) N(sendmsg) N(recvmsg) N(tkill) N(tgkill)
     N(init_module) N(finit_module) N(delete_module) N(kexec_load) N(reboot) N(sethostname)
     N(setns) N(unshare) N(pidfd_open) N(sendfile) N(shutdown) N(getsockopt) N(setsockopt)
-    N(fdatasync) N(statfs) N(fstatfs) N(utime) N(utimes) N(inotify_add_watch)
+    N(pipe2) N(eventfd2) N(epoll_create1) N(inotify_init1) N(fdatasync) N(statfs) N(fstatfs) N(utime) N(utimes) N(inotify_add_watch)
 #undef N
     default: return nullptr;
   }

@@ -40,12 +40,10 @@ std::vector<Cause> family_causes(const Call& call) {
   if (is_exec_call(nr)) return explain_exec(call);
   if (is_path_call(nr)) {
     out = explain_path_call(call);
-    if (!has_verified(out) && (err == ENOSPC || err == EDQUOT)) append(out, explain_space(call));
-    if (!has_verified(out) && (err == EPERM || err == EACCES)) append(out, explain_privilege(call));
-    return out;
+  } else {
+    if (is_net_call(nr)) out = explain_net(call);
+    if (is_memory_call(nr)) append(out, explain_memory(call));
   }
-  if (is_net_call(nr)) out = explain_net(call);
-  if (is_memory_call(nr)) append(out, explain_memory(call));
   if (has_verified(out)) return out;
   switch (err) {
     case EBADF:

@@ -98,8 +98,10 @@ std::string access_denial(const Creds& creds, const struct stat& st, int mask) {
     bits = st.st_mode & 7;
   }
   std::string rwx = std::string(bits & 4 ? "r" : "-") + (bits & 2 ? "w" : "-") + (bits & 1 ? "x" : "-");
-  std::string s = cls + " are " + rwx + ", " + mask_text(mask) + " needed";
   bool dir = S_ISDIR(st.st_mode);
+  std::string need = mask_text(mask);
+  if (mask == X_OK) need = dir ? "search (x)" : "execute (x)";
+  std::string s = cls + " are " + rwx + ", " + need + " needed";
   if (!creds.has_cap(1)) s += "; no CAP_DAC_OVERRIDE";
   else if (!dir && (mask & X_OK) && !(st.st_mode & 0111)) s += "; CAP_DAC_OVERRIDE does not grant execute when no x bit is set";
   if (!creds.has_cap(2) && !(mask & W_OK)) s += ", no CAP_DAC_READ_SEARCH";

@@ -90,10 +90,13 @@ std::string lockdown_mode(std::string* source) {
   return "none";
 }
 
-std::vector<Cause> lockdown_causes(const std::string& what) {
+// Most lockdown checks apply from "integrity" on; reading kernel memory
+// (perf kernel data, bpf_probe_read_kernel) only in "confidentiality".
+std::vector<Cause> lockdown_causes(const std::string& what, bool confidentiality_only = false) {
   std::string source;
   std::string mode = lockdown_mode(&source);
   if (mode == "none" || mode.empty()) return {};
+  if (confidentiality_only && mode != "confidentiality") return {};
   Cause c = make_cause("priv.lockdown",
                        "the kernel is in lockdown mode \"" + escape(mode) + "\" (from " + source + "), which forbids " +
                            what + ", even for root",
@@ -124,7 +127,7 @@ std::vector<Cause> perf_causes(const Call& call) {
                                                         : "sysctl -w kernel.perf_event_paranoid=1 (or grant CAP_PERFMON)");
     out.push_back(c);
   }
-  for (auto& c : lockdown_causes("some perf features (kernel data)")) {
+  for (auto& c : lockdown_causes("some perf features (kernel data)", true)) {
     if (!out.empty()) c.verified = false;
     out.push_back(c);
   }
@@ -141,7 +144,7 @@ std::vector<Cause> bpf_causes(const Call& call) {
                                  pid_label(call.proc()) + " lacks CAP_BPF and CAP_SYS_ADMIN",
                              "run as root or grant CAP_BPF (+CAP_PERFMON for tracing programs)"));
   }
-  for (auto& c : lockdown_causes("BPF helpers that read kernel memory")) {
+  for (auto& c : lockdown_causes("BPF helpers that read kernel memory", true)) {
     c.verified = false;
     out.push_back(c);
   }

@@ -93,7 +93,7 @@ def ret_class(name, ret):
 STRACE_LINE = re.compile(r"^(\d+)\s+(.*)$")
 CALL_START = re.compile(r"^([a-z_][a-z0-9_]*)\(")
 RESUMED = re.compile(r"^<\.\.\. ([a-z_][a-z0-9_]*) resumed>")
-RET = re.compile(r"\s=\s(-?\d+|0x[0-9a-fA-F]+|\?)(?:\s+(E[A-Z0-9_]+)\b)?[^=]*$")
+RET = re.compile(r"\s=\s(0x[0-9a-fA-F]+|-?\d+|\?)(?:\s+(E[A-Z0-9_]+)\b)?[^=]*$")
 
 
 def parse_strace_ret(text):
@@ -361,6 +361,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--whyfail", required=True)
     ap.add_argument("--progs", required=True, help="directory of the built tests/progs")
+    ap.add_argument("--backend", help="pass --backend=NAME to whyfail (default: its own choice)")
     ap.add_argument("-k", action="append", help="run only cases whose name contains this")
     ap.add_argument("-v", action="store_true", help="keep and name the trace files")
     args = ap.parse_args()
@@ -372,10 +373,12 @@ def main():
     if not os.access(args.whyfail, os.X_OK):
         print(f"SKIP: {args.whyfail} not built")
         return SKIP
-    probe = subprocess.run([args.whyfail, "--all", "--json", "--", "true"], capture_output=True,
-                           timeout=60)
+    whyfail = [os.path.abspath(args.whyfail), "--all", "--json"]
+    if args.backend:
+        whyfail.append(f"--backend={args.backend}")
+    probe = subprocess.run(whyfail + ["--", "true"], capture_output=True, timeout=60)
     if probe.returncode != 0:
-        print(f"FAIL: `whyfail --all --json -- true` exits {probe.returncode}: "
+        print(f"FAIL: `{' '.join(whyfail)} -- true` exits {probe.returncode}: "
               f"{probe.stderr.decode(errors='replace').strip()[:200]}")
         return 1
 
@@ -389,8 +392,7 @@ def main():
         w_file = os.path.join(WORK_ROOT, f"{name}.jsonl")
         try:
             s_rc, s_err = run_traced(argv, [strace, "-f", "-o", s_file], work, cwd, setup)
-            w_rc, w_err = run_traced(argv, [os.path.abspath(args.whyfail), "--all", "--json", "-o",
-                                            w_file], work, cwd, setup)
+            w_rc, w_err = run_traced(argv, whyfail + ["-o", w_file], work, cwd, setup)
         except subprocess.TimeoutExpired as e:
             print(f"FAIL {name}: timed out: {' '.join(e.cmd)[:120]}")
             failures += 1

@@ -23,6 +23,9 @@ What to trace:
   --seccomp-bpf        with -e trace=, stop the command only for those syscalls (default)
   --no-seccomp         never install a seccomp filter in the command
   -k                   user stack of each shown call
+  --kernel             the kernel function each error was born in (fexit or kretprobes;
+                       without --kernel-funcs the command first runs once to learn them)
+  --kernel-funcs=GLOBS watch these kernel functions ('perf_*,*_attr'); implies --kernel
 
 What to print:
   --all                every syscall, not only failures

@@ -50,7 +50,8 @@ int run(int argc, char** argv) {
   auto out = options->output_file.empty() ? whyfail::Result<Output>(Output())
                                           : Output::open_file(options->output_file);
   if (!out) return report_error(out.error(), kUsageError);
-  auto status = run_session(*options, *chosen->backend, *out);
+  auto warn = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  auto status = run_session(*options, *chosen->backend, *out, warn);
   if (!status) return report_error(status.error(), kTraceError);
   return *status;
 }

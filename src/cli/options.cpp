@@ -243,6 +243,15 @@ Result<void> Parser::long_option(std::string_view arg) {
   if (name == "--decode-fds") return flag(opts_.fd_paths, true);
   if (name == "--stack-trace") return flag(opts_.user_stacks);
   if (name == "--system") return flag(opts_.system);
+  if (name == "--kernel") return flag(opts_.kernel_origin);
+  if (name == "--kernel-funcs") {
+    auto v = value();
+    if (!v) return tl::unexpected(v.error());
+    if (v->empty()) return usage("--kernel-funcs needs function names or globs", "e.g. --kernel-funcs 'perf_*,*_attr'");
+    opts_.kernel_origin = true;
+    opts_.kernel_funcs = *v;
+    return {};
+  }
   if (name == "--seccomp-bpf") {
     if (inline_value) return usage("option --seccomp-bpf takes no value");
     opts_.seccomp = SeccompChoice::On;

@@ -36,6 +36,8 @@ struct Options {
   BackendChoice backend = BackendChoice::Auto;
   SeccompChoice seccomp = SeccompChoice::Auto;
   bool user_stacks = false;             // -k
+  bool kernel_origin = false;           // --kernel: the kernel function each error came from
+  std::string kernel_funcs;             // --kernel-funcs GLOBS (skips the learning run)
 
   // What to print.
   StatusFilter status = StatusFilter::Failed;

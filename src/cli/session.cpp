@@ -5,6 +5,7 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/kernel_origin.h"
 #include "cli/session_sink.h"
 #include "cli/signals.h"
 #include "decode/decoder.h"
@@ -38,6 +39,7 @@ std::unique_ptr<report::Renderer> make_renderer(const Options& options, const Ou
   text.durations = options.durations;
   text.stacks = options.user_stacks;
   text.explanations = options.explain_each;
+  text.always_pid = options.system;
   text.palette.on = report::use_color(options.color, out.fd());
   text.realtime_offset_ns = realtime_offset_ns();
   return std::make_unique<report::TextRenderer>(text);
@@ -84,12 +86,14 @@ trace::TraceSpec build_trace_spec(const Options& options, const SyscallFilter& d
   return spec;
 }
 
-Result<int> run_session(const Options& options, trace::Backend& backend, Output& out) {
+Result<int> run_session(const Options& options, trace::Backend& backend, Output& out,
+                        const std::function<void(const std::string&)>& warn) {
   auto display = parse_syscall_filter(options.trace_exprs);
   if (!display) return tl::unexpected(display.error());
   const trace::TraceSpec spec = build_trace_spec(options, *display);
   auto renderer = make_renderer(options, out);
-  SessionSink sink(options, *display, *renderer, out);
+  auto origin = start_kernel_origin(options, warn);
+  SessionSink sink(options, *display, *renderer, out, origin.get());
 
   const bool launch = !options.command.empty();
   if (launch) install_launch_signals();

@@ -2,6 +2,9 @@
 // sink that decodes, explains, ranks and prints, then prints the verdict.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/syscall_filter.h"
@@ -18,6 +21,8 @@ trace::TraceSpec build_trace_spec(const Options& options, const SyscallFilter& d
 
 // Runs the trace and prints everything to `out`. Returns whyfail's exit status:
 // the command's (128+N when killed by N) in launch mode, 0 with -p and --system.
-Result<int> run_session(const Options& options, trace::Backend& backend, Output& out);
+// `warn` gets one-line warnings (a feature that could not start; the trace goes on).
+Result<int> run_session(const Options& options, trace::Backend& backend, Output& out,
+                        const std::function<void(const std::string&)>& warn);
 
 }  // namespace whyfail::cli

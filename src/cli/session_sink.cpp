@@ -22,8 +22,8 @@ constexpr std::size_t kMaxDecodedFailures = 4096;
 }  // namespace
 
 SessionSink::SessionSink(const Options& options, SyscallFilter display, report::Renderer& renderer,
-                         Output& out)
-    : options_(options), display_(std::move(display)), renderer_(renderer), out_(out) {
+                         Output& out, origin::KernelOriginSession* origin)
+    : options_(options), display_(std::move(display)), renderer_(renderer), out_(out), origin_(origin) {
   if (options_.fd_paths) decode_options_.describe_fd = &decode::describe_fd;
   buffering_ = !options_.command.empty() && !options_.json && !options_.summary &&
                options_.status == StatusFilter::Failed && !options_.all_failures;
@@ -92,6 +92,16 @@ decode::DecodedCall SessionSink::decoded(const trace::SyscallEvent& event) const
 }
 
 void SessionSink::handle(const trace::SyscallEvent& event, bool live) {
+  if (origin_ && event.failed() && !event.kernel) {
+    trace::SyscallEvent annotated = event;   // the backend's event is const
+    origin_->annotate(annotated);
+    handle_annotated(annotated, live);
+    return;
+  }
+  handle_annotated(event, live);
+}
+
+void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) {
   const bool failed = event.failed();
   const explain::Explanation* explanation = nullptr;
   if (failed) {

@@ -17,6 +17,7 @@
 #include "cli/syscall_filter.h"
 #include "culprit/culprit.h"
 #include "decode/decoder.h"
+#include "origin/session.h"
 #include "report/report.h"
 #include "report/summary.h"
 #include "trace/backend.h"
@@ -25,7 +26,9 @@ namespace whyfail::cli {
 
 class SessionSink : public trace::EventSink {
  public:
-  SessionSink(const Options& options, SyscallFilter display, report::Renderer& renderer, Output& out);
+  // `origin` (--kernel, may be null) fills SyscallEvent::kernel of failed calls.
+  SessionSink(const Options& options, SyscallFilter display, report::Renderer& renderer, Output& out,
+              origin::KernelOriginSession* origin = nullptr);
 
   void on_event(const trace::Event& event, bool live) override;
 
@@ -49,6 +52,7 @@ class SessionSink : public trace::EventSink {
 
  private:
   void handle(const trace::SyscallEvent& event, bool live);
+  void handle_annotated(const trace::SyscallEvent& event, bool live);
   bool shown(const trace::SyscallEvent& event) const;
   void emit(std::string text, bool is_failure);
   void remember_decoded(uint64_t seq, const decode::DecodedCall& call);
@@ -57,6 +61,7 @@ class SessionSink : public trace::EventSink {
   SyscallFilter display_;
   report::Renderer& renderer_;
   Output& out_;
+  origin::KernelOriginSession* origin_;
   culprit::CulpritFinder finder_;
   ExplainCache cache_;
   report::SummaryCollector summary_;

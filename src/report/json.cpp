@@ -27,6 +27,30 @@ Json causes_to_json(const explain::Explanation& explanation) {
   return causes;
 }
 
+Json kernel_frame_to_json(const trace::KernelFrame& f) {
+  Json j;
+  j["function"] = bytes_to_json(f.function, false);
+  j["address"] = fmt::format("{:#x}", f.address);
+  j["offset"] = f.offset;
+  j["file"] = f.file.empty() ? Json(nullptr) : bytes_to_json(f.file, false);
+  j["line"] = f.line;
+  j["ret"] = f.ret;
+  return j;
+}
+
+Json kernel_origin_to_json(const trace::KernelOrigin& k) {
+  Json j;
+  j["found"] = k.found;
+  j["origin"] = k.found ? kernel_frame_to_json(k.origin) : Json(nullptr);
+  Json chain = Json::array();
+  for (const auto& f : k.chain) chain.push_back(kernel_frame_to_json(f));
+  j["chain"] = std::move(chain);
+  j["returns_dropped"] = k.returns_dropped;
+  j["mechanism"] = bytes_to_json(k.mechanism, false);
+  j["note"] = bytes_to_json(k.note, false);
+  return j;
+}
+
 Json exit_fields(const trace::ExitEvent& e) {
   Json j;
   j["ts_ns"] = e.ts_ns;
@@ -141,6 +165,7 @@ Json syscall_to_json(const trace::SyscallEvent& event, const decode::DecodedCall
     for (uint64_t a : event.user_stack) stack.push_back(fmt::format("{:#x}", a));
     j["user_stack"] = std::move(stack);
   }
+  if (event.kernel) j["kernel"] = kernel_origin_to_json(*event.kernel);
   if (explanation && !explanation->causes.empty()) {
     j["explanation"] = bytes_to_json(explanation->summary(), false);
     j["causes"] = causes_to_json(*explanation);

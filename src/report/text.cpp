@@ -87,13 +87,31 @@ std::string render_return(const trace::SyscallEvent& event, const decode::Decode
   return render_value(call.ret);
 }
 
+std::string render_kernel_origin(const trace::KernelOrigin& k) {
+  if (!k.found) return "  kernel: origin not found" + (k.note.empty() ? std::string() : ": " + strip_controls(k.note)) + "\n";
+  std::string out = "  kernel: " + strip_controls(k.origin.function);
+  if (k.origin.offset) out += fmt::format("+{:#x}", k.origin.offset);
+  if (!k.origin.file.empty()) out += fmt::format(" ({}:{})", strip_controls(k.origin.file), k.origin.line);
+  if (k.chain.size() > 1) {
+    out += "  (chain: ";
+    for (std::size_t i = 0; i < k.chain.size(); ++i) {
+      if (i) out += " <- ";
+      out += strip_controls(k.chain[i].function);
+    }
+    out += ")";
+  }
+  if (!k.mechanism.empty()) out += "  [" + strip_controls(k.mechanism) + "]";
+  if (!k.note.empty()) out += "; " + strip_controls(k.note);
+  return out + "\n";
+}
+
 TextRenderer::TextRenderer(TextOptions options) : options_(std::move(options)) {}
 
 void TextRenderer::note_process(pid_t pid) { processes_.insert(pid); }
 
 std::string TextRenderer::prefix(pid_t tid, uint64_t ts_ns) {
   std::string out;
-  if (processes_.size() > 1) out += fmt::format("[pid {:>5}] ", tid);
+  if (options_.always_pid || processes_.size() > 1) out += fmt::format("[pid {:>5}] ", tid);
   if (options_.relative) {
     uint64_t delta = last_ts_ns_ && ts_ns >= last_ts_ns_ ? ts_ns - last_ts_ns_ : 0;
     out += fmt::format("{:>6}.{:06} ", delta / 1000000000, delta / 1000 % 1000000);
@@ -134,6 +152,7 @@ std::string TextRenderer::syscall(const trace::SyscallEvent& event,
   if (options_.explanations && explanation && !explanation->causes.empty()) {
     out += p.dim("  # " + escape_c(explanation->summary())) + "\n";
   }
+  if (event.kernel) out += render_kernel_origin(*event.kernel);
   if (options_.stacks) {
     for (uint64_t addr : event.user_stack) out += fmt::format(" > {:#x}\n", addr);
   }

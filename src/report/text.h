@@ -19,6 +19,7 @@ struct TextOptions {
   bool durations = false;       // -T: <seconds spent in the call>
   bool stacks = false;          // -k: user stack under each syscall
   bool explanations = false;    // the first cause of each failed call, indented under it
+  bool always_pid = false;      // [pid N] on every line (--system), not only once several are traced
   Palette palette;
   int64_t realtime_offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC, for -t/-tt/-ttt
 };
@@ -28,6 +29,9 @@ std::string render_value(const decode::Value& value);
 
 // The `= ...` part of a syscall line, without colour: "-1 ENOENT (No such file or directory)".
 std::string render_return(const trace::SyscallEvent& event, const decode::DecodedCall& call);
+
+// "  kernel: perf_copy_attr  (chain: perf_copy_attr <- __x64_sys_perf_event_open)  [fexit]\n".
+std::string render_kernel_origin(const trace::KernelOrigin& origin);
 
 // "openat(AT_FDCWD, "/x", O_RDONLY)": the call without its result.
 std::string render_call(const decode::DecodedCall& call);

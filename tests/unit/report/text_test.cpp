@@ -137,3 +137,23 @@ TEST(TextRenderer, ColourOnlyWhenAskedAndNeverAroundTraceeBytes) {
 
 }  // namespace
 }  // namespace whyfail::report
+
+namespace whyfail::report {
+namespace {
+
+TEST(RenderKernelOrigin, FunctionChainAndMechanism) {
+  trace::KernelOrigin k;
+  k.found = true;
+  k.origin.function = "perf_copy_attr";
+  k.chain = {k.origin, trace::KernelFrame{}};
+  k.chain[1].function = "__x64_sys_perf_event_open";
+  k.mechanism = "fexit";
+  EXPECT_EQ(render_kernel_origin(k),
+            "  kernel: perf_copy_attr  (chain: perf_copy_attr <- __x64_sys_perf_event_open)  [fexit]\n");
+  trace::KernelOrigin none;
+  none.note = "no traced function returned\nit";
+  EXPECT_EQ(render_kernel_origin(none), "  kernel: origin not found: no traced function returned\\x0ait\n");
+}
+
+}  // namespace
+}  // namespace whyfail::report

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -22,14 +23,14 @@ using namespace std::chrono_literals;
 using testing::EventCollector;
 using testing::prog;
 
-// A child running fails_openat_slowly COUNT; killed and reaped on scope exit.
+// A child running fails_openat_slowly (or `name`) COUNT; killed and reaped on scope exit.
 class SlowChild {
  public:
-  explicit SlowChild(int count) {
+  explicit SlowChild(int count, const char* name = "fails_openat_slowly") {
     pid_ = ::fork();
     if (pid_ == 0) {
       std::string n = std::to_string(count);
-      std::string path = prog("fails_openat_slowly");
+      std::string path = prog(name);
       ::execl(path.c_str(), path.c_str(), n.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -200,6 +201,37 @@ TEST(PtraceAttach, JobControlWhileAttached) {
   runner.join();
   ASSERT_TRUE(out) << out.error().message();
   EXPECT_FALSE(is_stopped(child.pid()));
+}
+
+TEST(PtraceAttach, EveryThreadOfTheProcessIsTraced) {
+  SlowChild child(500, "threads_fail_slowly");
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.attach_pids = {child.pid()};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  Result<RunOutcome> out = fail(0, "not run");
+  std::thread runner([&] { out = backend->run(spec, sink); });
+  std::set<pid_t> tids;
+  bool all = sink.wait_for([&](const std::vector<Event>& evs) {
+    tids.clear();
+    for (const Event& e : evs)
+      if (auto* s = std::get_if<SyscallEvent>(&e); s && s->nr == SYS_openat && s->ret == -ENOENT) {
+        EXPECT_EQ(s->pid, child.pid());
+        tids.insert(s->tid);
+      }
+    return tids.size() == 4;
+  });
+  backend->request_stop();
+  runner.join();
+  EXPECT_TRUE(all) << "threads seen: " << tids.size();
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_TRUE(out->detached);
+  EXPECT_EQ(sink.all<DetachEvent>().size(), 1u);
+  EXPECT_EQ(std::stoi(status_field(child.pid(), "TracerPid")), 0);
+  int status = 0;
+  EXPECT_EQ(::waitpid(child.pid(), &status, WNOHANG), 0) << "it must still be running";
 }
 
 }  // namespace

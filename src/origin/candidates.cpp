@@ -183,6 +183,7 @@ const std::vector<DenyRule>& deny_rules() {
       {"syscall_trace_enter", "runs the sys_enter tracepoint: our own entry program"},
       {"syscall_exit_*", "runs the sys_exit tracepoint: our own commit program"},
       {"do_syscall_64", "the syscall dispatcher: its return is not a function of the syscall"},
+      {"x64_sys_call", "the syscall table switch (6.1.90+): every syscall passes through it"},
       {"rcu_*", "RCU core: used by the trampoline and the maps"},
       {"__rcu_*", "RCU core: used by the trampoline and the maps"},
       {"_raw_*", "spinlock primitives: hot, cannot fail, used by the maps"},

@@ -149,6 +149,14 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
   return 0;
 }
 
+/* A thread that ends frees its record slot (1024 threads at a time). */
+SEC("raw_tracepoint/sched_process_exit")
+int on_thread_exit(struct bpf_raw_tracepoint_args *ctx) {
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  bpf_map_delete_elem(&records, &tid);
+  return 0;
+}
+
 /* Common to both return programs: the thread check first, then append. */
 static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp) {
   __u32 tid = (__u32)bpf_get_current_pid_tgid();

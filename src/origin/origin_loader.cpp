@@ -4,6 +4,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,6 +188,18 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
                 "give --kernel-funcs GLOBS or let whyfail learn them with function_graph");
   if (!ksyms) return fail(EINVAL, "kernel origin: no kernel symbols");
 
+  // fexit holds two descriptors per function (program, link), a kretprobe
+  // one perf event: thousands of functions need more than the usual 1024.
+  rlimit nofile{};
+  size_t needed = 2 * opts.functions.size() + 256;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < needed) {
+    rlimit want{needed, nofile.rlim_max < needed ? needed : nofile.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &want) != 0)
+      return fail(errno, fmt::format("kernel origin: raise RLIMIT_NOFILE to {} for {} functions", needed,
+                                     opts.functions.size()),
+                  "run as root, or attach fewer functions (--kernel-funcs)");
+  }
+
   std::unique_ptr<OriginTracer> t(new OriginTracer());
   Impl& im = *t->impl_;
   im.ksyms = ksyms;
@@ -294,7 +307,8 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
     return fail(EPERM, fmt::format("{}: no function could be attached (first: {})", mechanism_name(chosen),
                                    t->stats_.failures.empty() ? "?" : t->stats_.failures.front()));
 
-  for (bpf_program* p : {skel->progs.on_enter, skel->progs.on_exit, skel->progs.on_fork}) {
+  for (bpf_program* p : {skel->progs.on_enter, skel->progs.on_exit, skel->progs.on_fork,
+                         skel->progs.on_thread_exit}) {
     LinkPtr l(bpf_program__attach(p));
     if (!l) return fail(errno, std::string("attach ") + bpf_program__name(p), g_last_libbpf_line);
     im.links.push_back(std::move(l));

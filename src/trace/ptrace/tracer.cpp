@@ -28,6 +28,7 @@ namespace whyfail::trace::ptrace {
 namespace {
 
 constexpr int kSyscallTrap = SIGTRAP | 0x80;  // PTRACE_O_TRACESYSGOOD
+constexpr int kSysRtSigreturn = 15;
 constexpr int kSysClone = 56;
 constexpr int kSysClone3 = 435;
 constexpr uint64_t kCloneThread = 0x00010000;
@@ -413,9 +414,13 @@ void PtraceTracer::end_syscall(TraceeThread& t) {
   t.in_syscall = false;
   SyscallEvent& ev = t.pending;
   if (!t.entry_read) {
-    ev.nr = regs.nr;
-    // After a successful execve the registers belong to the new image.
-    if (!t.exec_happened) ev.args = regs.args;
+    // rt_sigreturn restores the interrupted context, orig_rax included, which
+    // the kernel sets to -1 so the old call is not restarted: at a syscall
+    // exit, -1 can only mean rt_sigreturn. Its argument registers are gone too,
+    // as they are after a successful execve (the new image's).
+    bool sigreturn = regs.nr == -1;
+    ev.nr = sigreturn ? kSysRtSigreturn : regs.nr;
+    if (!t.exec_happened && !sigreturn) ev.args = regs.args;
   }
   ev.ret = regs.ret;
   ev.finished = true;

@@ -46,6 +46,21 @@ TEST(PtraceSignals, HandledSignalReachesTheTracee) {
   EXPECT_EQ(sigs[0].si_code, SI_USER);
 }
 
+TEST(PtraceSignals, RtSigreturnIsNamedInEitherMode) {
+  for (bool only_failures : {false, true}) {
+    SCOPED_TRACE(only_failures ? "only_failures" : "all");
+    EventCollector sink;
+    auto backend = ptrace::make_ptrace_backend();
+    TraceSpec spec = command_spec({prog("handles_sigusr1")});
+    spec.only_failures = only_failures;
+    auto out = backend->run(spec, sink);
+    ASSERT_TRUE(out) << out.error().message();
+    EXPECT_EQ(out->code, 42);
+    EXPECT_EQ(sink.syscalls(SYS_rt_sigreturn).size(), 1u) << "returning from the SIGUSR1 handler";
+    EXPECT_TRUE(sink.syscalls(-1).empty());
+  }
+}
+
 TEST(PtraceSignals, DeathBySegvIsReportedAs139) {
   EventCollector sink;
   auto backend = ptrace::make_ptrace_backend();

@@ -47,14 +47,22 @@ std::string program_name(const VerdictReport& r) {
   return "the command";
 }
 
-// How the run (or process) ended, as a phrase: "exited with status 1".
+// How the run (or process) ended, as a sentence with its subject: "The command exited
+// with status 3." The subject is the command (launch mode) or the process, never the
+// program that made the failing call, which may be a child that ended differently.
 std::string ending(const VerdictReport& r) {
-  if (r.verdict && r.verdict->exit) return exit_phrase(*r.verdict->exit);
   if (r.outcome && r.outcome->launched) {
-    if (r.outcome->killed) return fmt::format("was killed by {}", decode::signal_name(r.outcome->signo));
-    return fmt::format("exited with status {}", r.outcome->code);
+    if (r.outcome->killed) {
+      const bool core = r.verdict && r.verdict->exit && r.verdict->exit->killed && r.verdict->exit->core_dumped;
+      return fmt::format("The command was killed by {}{}", decode::signal_name(r.outcome->signo),
+                         core ? " (core dumped)" : "");
+    }
+    return fmt::format("The command exited with status {}", r.outcome->code);
   }
-  if (r.detached) return "keeps running (whyfail detached)";
+  if (r.verdict && r.verdict->exit) {
+    return fmt::format("Process {} {}", r.verdict->exit->pid, exit_phrase(*r.verdict->exit));
+  }
+  if (r.detached) return fmt::format("Process {} keeps running (whyfail detached)", r.pid);
   return {};
 }
 
@@ -108,13 +116,13 @@ std::string render_verdict_text(const VerdictReport& r, const Palette& p) {
   const bool failed = run_failed(r);
   if (r.culprit) {
     out += culprit_sentences(r, program, p);
-    if (!end.empty()) out += program + " " + end + ".\n";
+    if (!end.empty()) out += end + ".\n";
   } else if (failed) {
-    out += fmt::format("{} {}; no failed system call explains it.\n", program, end);
+    out += fmt::format("{}; no failed system call explains it.\n", end.empty() ? program + " failed" : end);
   } else if (r.outcome && r.outcome->launched) {
     out += p.good("The command succeeded (exit status 0).") + "\n";
   } else if (!end.empty()) {
-    out += fmt::format("{} {}; no failed system call stands out.\n", program, end);
+    out += fmt::format("{}; no failed system call stands out.\n", end);
   } else {
     out += fmt::format("No failed system call stands out in {}.\n", program);
   }

@@ -31,7 +31,7 @@ TEST(VerdictText, NamesProgramCallObjectAndCause) {
   EXPECT_NE(text.find("Directory \"/\" has no entry \"nonexistent\"."), std::string::npos) << text;
   EXPECT_NE(text.find("confidence: 0.90"), std::string::npos);
   EXPECT_NE(text.find("  - stderr names its path"), std::string::npos);
-  EXPECT_NE(text.find("exited with status 1"), std::string::npos);
+  EXPECT_NE(text.find("The command exited with status 1."), std::string::npos) << text;
 }
 
 TEST(VerdictText, SuccessSaysSo) {
@@ -53,7 +53,7 @@ TEST(VerdictText, KilledWithoutCulprit) {
   r.verdict = &v;
   r.outcome = trace::RunOutcome{true, true, 0, 11, false};
   const std::string text = render_verdict_text(r, Palette{});
-  EXPECT_NE(text.find("sh was killed by"), std::string::npos) << text;
+  EXPECT_NE(text.find("The command was killed by"), std::string::npos) << text;
   EXPECT_NE(text.find("no failed system call explains it"), std::string::npos);
 }
 

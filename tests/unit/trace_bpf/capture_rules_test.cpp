@@ -50,3 +50,18 @@ TEST(CaptureRules, SyscallSetRestrictsAndExecIsStashedOnlyForSuccesses) {
 
 }  // namespace
 }  // namespace whyfail::trace::bpf
+
+namespace whyfail::trace::bpf {
+namespace {
+
+TEST(CaptureRules, RtSigreturnIsNotAFailureOfItsOwn) {
+  TraceSpec spec;
+  spec.syscalls.set();
+  spec.only_failures = true;
+  EXPECT_FALSE(build_capture_rules(spec)[SYS_rt_sigreturn].flags & WF_RULE_TRACED);
+  spec.only_failures = false;  // every call: then it is shown, as strace does
+  EXPECT_TRUE(build_capture_rules(spec)[SYS_rt_sigreturn].flags & WF_RULE_TRACED);
+}
+
+}  // namespace
+}  // namespace whyfail::trace::bpf

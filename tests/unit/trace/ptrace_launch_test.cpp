@@ -174,6 +174,45 @@ TEST(PtraceLaunch, ThreadsAndForkedChildrenAreFollowed) {
   }
 }
 
+TEST(PtraceLaunch, WithoutFollowForksOnlyTheRootThreadIsTraced) {
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  TraceSpec spec;
+  spec.command = {prog("threads_and_fork")};
+  spec.syscalls.set();
+  spec.follow_forks = false;
+  auto out = backend->run(spec, sink);
+  ASSERT_TRUE(out) << out.error().message();
+  EXPECT_EQ(out->code, 0);
+  EXPECT_TRUE(sink.all<SpawnEvent>().empty());
+  std::set<pid_t> tids;
+  for (const SyscallEvent& s : sink.all<SyscallEvent>()) tids.insert(s.tid);
+  EXPECT_EQ(tids.size(), 1u);
+  for (const SyscallEvent& s : sink.syscalls(SYS_openat)) EXPECT_NE(s.ret, -ENOENT) << "made by a thread or child";
+  EXPECT_FALSE(sink.syscalls(SYS_clone).empty()) << "the root's own clone calls are still seen";
+}
+
+// -u: the command runs as another user. With a seccomp filter this also takes
+// the no_new_privs path, as the user has no CAP_SYS_ADMIN to install it.
+TEST(PtraceLaunch, RunsAsAnotherUserWithAndWithoutSeccomp) {
+  for (bool seccomp : {false, true}) {
+    SCOPED_TRACE(seccomp ? "seccomp" : "plain");
+    EventCollector sink;
+    auto backend = ptrace::make_ptrace_backend();
+    TraceSpec spec;
+    spec.command = {"/bin/sh", "-c", "test \"$(id -u):$(id -g)\" = 65534:65534"};
+    spec.syscalls.set(SYS_execve);
+    spec.restricted = seccomp;
+    if (!seccomp) spec.syscalls.set();
+    spec.run_as_uid = 65534;
+    spec.run_as_gid = 65534;
+    auto out = backend->run(spec, sink);
+    ASSERT_TRUE(out) << out.error().message();
+    EXPECT_EQ(out->code, 0) << "id must report 65534:65534";
+    EXPECT_GE(sink.syscalls(SYS_execve).size(), 2u) << "sh and the id commands";
+  }
+}
+
 TEST(PtraceLaunch, MultiThreadedExecTakesOverTheLeaderTid) {
   EventCollector sink;
   auto out = run_command({prog("thread_execs")}, sink);

@@ -19,6 +19,7 @@
 #include "trace/ptrace/attacher.h"
 #include "trace/ptrace/launcher.h"
 #include "trace/ptrace/seccomp_filter.h"
+#include "trace/ptrace/stack_unwinder.h"
 #include "trace/ptrace/syscall_regs.h"
 #include "trace/ptrace/tracee_memory.h"
 #include "trace/ptrace/tracee_thread.h"
@@ -28,7 +29,10 @@ namespace whyfail::trace::ptrace {
 namespace {
 
 constexpr int kSyscallTrap = SIGTRAP | 0x80;  // PTRACE_O_TRACESYSGOOD
+constexpr int kSysMmap = 9;
+constexpr int kSysMunmap = 11;
 constexpr int kSysRtSigreturn = 15;
+constexpr int kSysMremap = 25;
 constexpr int kSysClone = 56;
 constexpr int kSysClone3 = 435;
 constexpr uint64_t kCloneThread = 0x00010000;
@@ -106,6 +110,7 @@ class PtraceTracer final : public Backend {
   void begin_syscall(TraceeThread& t);
   void end_syscall(TraceeThread& t);
   void emit_unfinished(TraceeThread& t);
+  void collect_stack(const TraceeThread& t, SyscallEvent& ev);
   void emit(Event&& event, bool live);
   bool wanted(int nr) const {
     return !spec_->restricted || (nr >= 0 && static_cast<std::size_t>(nr) < kMaxSyscalls &&
@@ -120,6 +125,7 @@ class PtraceTracer final : public Backend {
   bool detaching_ = false;
   std::unordered_map<pid_t, TraceeThread> threads_;
   std::unordered_set<pid_t> orphans_;  // new tracees whose parent's fork event is not in yet
+  StackUnwinder unwinder_;             // -k only
   LaunchedChild root_;
   bool root_done_ = false;
   RunOutcome outcome_;
@@ -171,6 +177,7 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
   outcome_ = RunOutcome{};
   seq_ = 0;
   stats_ = BackendStats{};
+  unwinder_.clear();
 
   options_ = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
   if (spec.follow_forks) options_ |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
@@ -432,8 +439,18 @@ void PtraceTracer::end_syscall(TraceeThread& t) {
       capture_args(*info, CapturePhase::Exit, *spec_, ev);
     }
   }
+  if (spec_->user_stacks) collect_stack(t, ev);
   ev.seq = ++seq_;
   emit(Event(std::move(ev)), true);
+}
+
+void PtraceTracer::collect_stack(const TraceeThread& t, SyscallEvent& ev) {
+  bool maps_changed = ev.nr == kSysMmap || ev.nr == kSysMunmap || ev.nr == kSysMremap;
+  // Under a seccomp filter mmap calls are not seen: re-read the mappings
+  // before each stack (only for the events that get one).
+  if (seccomp_) unwinder_.invalidate(t.tgid);
+  if (!only_failures_ || ev.failed()) ev.user_stack = unwinder_.unwind(t.tgid, t.tid);
+  if (maps_changed && !ev.failed()) unwinder_.invalidate(t.tgid);
 }
 
 void PtraceTracer::emit_unfinished(TraceeThread& t) {
@@ -523,6 +540,7 @@ void PtraceTracer::on_exec(TraceeThread& t) {
     }
   }
   t.exec_happened = true;
+  unwinder_.forget(t.tgid);
   std::string proc = "/proc/" + std::to_string(t.tid);
   ExecEvent ev{now_ns(), t.tgid, old_tid, read_link(proc + "/exe"), read_first_line(proc + "/comm")};
   emit(Event(std::move(ev)), false);
@@ -551,6 +569,7 @@ void PtraceTracer::on_death(TraceeThread& t, int status) {
   ev.signo = ev.killed ? WTERMSIG(status) : 0;
   ev.core_dumped = ev.killed && WCOREDUMP(status);
   emit(Event(ev), false);
+  if (!ev.thread_only) unwinder_.forget(t.tgid);
   if (outcome_.launched && t.tid == root_.pid) {
     root_done_ = true;
     outcome_.killed = ev.killed;

@@ -213,6 +213,34 @@ TEST(PtraceLaunch, RunsAsAnotherUserWithAndWithoutSeccomp) {
   }
 }
 
+// -k: the stack of a failed call is unwound (libdw) through the program's frames.
+TEST(PtraceLaunch, UserStackOfAFailedCallPassesThroughItsCaller) {
+  for (bool only_failures : {false, true}) {
+    SCOPED_TRACE(only_failures ? "only_failures" : "all");
+    EventCollector sink;
+    auto backend = ptrace::make_ptrace_backend();
+    TraceSpec spec;
+    spec.command = {prog("fails_openat_deep")};
+    spec.syscalls.set();
+    spec.user_stacks = true;
+    spec.only_failures = only_failures;
+    auto out = backend->run(spec, sink);
+    ASSERT_TRUE(out) << out.error().message();
+    EXPECT_EQ(out->code, 0);
+    const SyscallEvent* failed = nullptr;
+    auto opens = sink.syscalls(SYS_openat);
+    for (const SyscallEvent& s : opens)
+      if (s.ret == -ENOENT && s.captured[1] && s.captured[1]->bytes.rfind("/nonexistent/whyfail/0x", 0) == 0)
+        failed = &s;
+    ASSERT_NE(failed, nullptr);
+    uint64_t inner = std::stoull(failed->captured[1]->bytes.substr(std::string("/nonexistent/whyfail/").size()), nullptr, 16);
+    ASSERT_GE(failed->user_stack.size(), 3u);
+    bool through_inner = false;
+    for (uint64_t pc : failed->user_stack) through_inner |= pc > inner && pc < inner + 512;
+    EXPECT_TRUE(through_inner) << "no frame in inner_caller at 0x" << std::hex << inner;
+  }
+}
+
 TEST(PtraceLaunch, MultiThreadedExecTakesOverTheLeaderTid) {
   EventCollector sink;
   auto out = run_command({prog("thread_execs")}, sink);

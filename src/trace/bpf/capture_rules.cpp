@@ -56,12 +56,12 @@ uint16_t limit_for(const sysent::ArgCapture& c, const TraceSpec& spec) {
     case sysent::CaptureKind::Iovec:
       return clamp_limit(spec.string_limit);
     case sysent::CaptureKind::StringArray:
-      return WF_CAP_MAX;  // the whole argv budget; each string is cut at the budget left
+      return clamp_limit(spec.string_limit);  // per string; all strings share WF_CAP_MAX
     case sysent::CaptureKind::Struct:
     case sysent::CaptureKind::Sockaddr:
       return clamp_limit(c.fixed_size);
     case sysent::CaptureKind::PerfAttr:
-      return clamp_limit(256);
+      return clamp_limit(512);  // the ptrace backend's bound too
     case sysent::CaptureKind::None:
       return 0;
   }

@@ -237,7 +237,9 @@ static long argv_step(__u32 i, struct arr_ctx *c) {
   }
   __u32 at = c->len;
   BOUND(at, WF_CAP_MAX);
-  __u32 room = c->limit > at ? c->limit - at : 0;
+  // Each string up to `limit` (-s), all of them within WF_CAP_MAX.
+  __u32 room = WF_CAP_MAX - at;
+  if (room > c->limit) room = c->limit;
   if (!room) {
     c->flags |= WF_CAPF_TRUNCATED;
     return 1;
@@ -273,7 +275,8 @@ __noinline int cap_one(struct scratch *s, const struct wf_cap_rule *r, __u32 off
   __u8 flags = 0, nparts = 0;
   __u16 total = 0;
   __u32 len = 0;
-  if (!uptr) return off;  // NULL: nothing to read, the decoder prints NULL from args
+  // A NULL pointer is read like any other: it faults (fault flag, no bytes),
+  // except where the length is 0, as in the ptrace backend.
   switch (r->kind) {
     case WF_CAP_CSTRING:
       len = cap_cstring(dst, uptr, limit, &flags);
@@ -300,11 +303,10 @@ __noinline int cap_one(struct scratch *s, const struct wf_cap_rule *r, __u32 off
       __u64 size = lenv;
       if (r->when == WF_WHEN_EXIT) {  // len_arg is a socklen_t * holding the length the kernel wrote
         __u32 sl = 0;
-        if (!lenv || bpf_probe_read_user(&sl, sizeof sl, (const void *)lenv)) return off;
+        if (!lenv || bpf_probe_read_user(&sl, sizeof sl, (const void *)lenv)) sl = 0;
         size = sl;
       }
       len = cap_bytes(dst, uptr, size, limit, &flags);
-      flags &= ~WF_CAPF_TRUNCATED;  // longer than sockaddr_storage: not a sockaddr worth more
       break;
     }
     case WF_CAP_IOVEC:

@@ -35,9 +35,14 @@ def variants(whyfail):
                 if strace else None, None if strace else "strace not installed"))
     have = os.access(whyfail, os.X_OK)
     why = None if have else f"{whyfail} not built"
-    out.append(("whyfail", [whyfail, "-o", "/dev/null", "--"] if have else None, why))
-    out.append(("whyfail -e trace=openat",
-                [whyfail, "-e", "trace=openat", "-o", "/dev/null", "--"] if have else None, why))
+    # The default picks a backend itself (auto: bpf when allowed); the
+    # ptrace rows are the like-for-like comparison with strace.
+    out.append(("whyfail (default)", [whyfail, "-o", "/dev/null", "--"] if have else None, why))
+    out.append(("whyfail --backend=ptrace",
+                [whyfail, "--backend=ptrace", "-o", "/dev/null", "--"] if have else None, why))
+    out.append(("whyfail --backend=ptrace -e openat",
+                [whyfail, "--backend=ptrace", "-e", "trace=openat", "-o", "/dev/null", "--"]
+                if have else None, why))
     out.append(("whyfail --backend=bpf",
                 [whyfail, "--backend=bpf", "-o", "/dev/null", "--"] if have else None, why))
     perf = shutil.which("perf")
@@ -141,8 +146,10 @@ def main():
             note = f"  (later run failed: {failed[key]})" if key in failed else ""
             print(f"  {label:36} {lm:9.4f} {ratio:>10} {wm:8.3f}{note}")
         # whyfail against strace, like for like.
-        for mine, theirs in (("whyfail", "strace -f"),
-                             ("whyfail -e trace=openat", "strace -f --seccomp-bpf -e openat"),
+        for mine, theirs in (("whyfail (default)", "strace -f"),
+                             ("whyfail --backend=ptrace", "strace -f"),
+                             ("whyfail --backend=ptrace -e openat",
+                              "strace -f --seccomp-bpf -e openat"),
                              ("whyfail --backend=bpf", "strace -f")):
             a, b = loops.get((w, mine)), loops.get((w, theirs))
             if a and b:

@@ -31,8 +31,12 @@ const std::array kClone = {
 }  // namespace
 
 Value clone_flags(uint64_t flags) {
-  const uint64_t sig = flags & kCsignal;
-  const uint64_t rest = flags & ~kCsignal;
+  // A low byte above the last signal number is not an exit signal: unshare
+  // and setns pass plain CLONE_NEW* bits, and CLONE_NEWTIME lives there.
+  constexpr uint64_t kMaxSignal = 64;
+  const bool has_signal = (flags & kCsignal) <= kMaxSignal;
+  const uint64_t sig = has_signal ? flags & kCsignal : 0;
+  const uint64_t rest = has_signal ? flags & ~kCsignal : flags;
   std::string named = rest ? flags_text(rest, kClone) : std::string();
   std::string signame = sig ? signal_name(static_cast<int>(sig)) : std::string();
   if (named.empty() && signame.empty()) return Value::make_symbol("0");

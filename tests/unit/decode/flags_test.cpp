@@ -206,3 +206,16 @@ TEST(MiscConsts, EnumsAndMasks) {
 
 }  // namespace
 }  // namespace whyfail::decode::xlat
+
+namespace whyfail::decode::xlat {
+namespace {
+
+TEST(CloneFlags, UnshareFlagsInTheLowByte) {
+  // CLONE_NEWTIME (0x80) is above every signal number: a flag, not SIG128.
+  uint64_t v = CLONE_NEWTIME | CLONE_NEWNS;
+  NameMap names = {N(CLONE_NEWTIME), N(CLONE_NEWNS)};
+  EXPECT_EQ(encode(text(clone_flags(v)), names), v) << text(clone_flags(v));
+}
+
+}  // namespace
+}  // namespace whyfail::decode::xlat

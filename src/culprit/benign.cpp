@@ -146,6 +146,8 @@ BenignJudgement judge_benign(const FailureRecord& record, const NamedObjects& ob
     return judge(kBenignMedium, "optional attribute or feature not present");
   if (err == ENOSYS)
     return judge(kBenignMedium, "feature probe: this kernel lacks the call");
+  if (err == ENOTCONN && (nr == SYS_getpeername || nr == SYS_shutdown))
+    return judge(kBenignStrong, "asking whether a socket is connected");
   if (err == ESRCH)
     return judge(kBenignMedium, "the target process had already gone");
 
@@ -171,6 +173,9 @@ BenignJudgement judge_benign(const FailureRecord& record, const NamedObjects& ob
   // The interpreter's own search first: it probes ".so" names too.
   if (is_interpreter_search_path(path))
     return judge(kBenignStrong, "interpreter module search path");
+  // The loader always tries these first; the plain directory comes last.
+  if (starts_with(path, "/etc/ld.so.") || contains(path, "glibc-hwcaps/") || contains(path, "/tls/"))
+    return judge(kBenignStrong, "dynamic loader search path");
   if (is_library_path(path))
     return found_later ? judge(kBenignStrong, "library search path (the library was found elsewhere)")
                        : judge(kBenignMild, "library search path");

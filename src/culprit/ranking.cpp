@@ -21,6 +21,7 @@ constexpr double kRelatedToFailed = 1.0;   // its parent or child
 constexpr double kCopedProcess = -1.5;     // the process exited 0: it handled the failure
 constexpr double kLastBeforeExit = 2.0;    // recency, divided by 1 + failures in between
 constexpr double kLastBeforeMessage = 1.5;
+constexpr double kFallbackPenalty = 2.5;    // ENOENT retry on a path that already failed otherwise
 
 struct Scored {
   const FailureRecord* record = nullptr;
@@ -124,6 +125,25 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
     if (benign[i].penalty < kBenignMedium) serious[records[i]->call.pid].push_back(records[i]->last_order);
   }
   for (auto& [pid, v] : serious) std::sort(v.begin(), v.end());
+
+  // A fallback on the same object: touch opens with O_CREAT (EACCES), then
+  // tries utimensat on the name (ENOENT). The first refusal says more.
+  std::vector<bool> fallback(records.size(), false);
+  {
+    std::unordered_map<std::string, std::size_t> first_specific;   // pid:path -> record
+    std::vector<std::size_t> by_order(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) by_order[i] = i;
+    std::sort(by_order.begin(), by_order.end(),
+              [&](std::size_t a, std::size_t b) { return records[a]->first_order < records[b]->first_order; });
+    for (std::size_t i : by_order) {
+      if (objects[i].paths.empty()) continue;
+      const std::string key = std::to_string(records[i]->call.pid) + ':' + objects[i].paths.front();
+      const int err = records[i]->call.error();
+      auto it = first_specific.find(key);
+      if (err == ENOENT && it != first_specific.end()) fallback[i] = true;
+      else if (err != ENOENT && it == first_specific.end()) first_specific.emplace(key, i);
+    }
+  }
   uint64_t last_order = 0;
   for (const FailureRecord* r : records) last_order = std::max(last_order, r->last_order);
 
@@ -178,6 +198,10 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
       // A message naming the very path outweighs a look-alike pattern.
       s.score -= benign[i].penalty;
       s.evidence.push_back("looks harmless: " + benign[i].reason);
+    }
+    if (fallback[i]) {
+      s.score -= kFallbackPenalty;
+      s.evidence.push_back("a fallback after an earlier, different failure on the same path");
     }
     if (r.count > 1) s.evidence.push_back("failed " + std::to_string(r.count) + " times");
     // Tie-break: later failures are closer to the outcome.

@@ -320,7 +320,9 @@ TEST(BpfBackend, SystemWideSeesAnUnrelatedProcessFilteredByComm) {
   // never this test process, which fails calls of its own while loading BPF.
   for (const auto& e : calls) {
     EXPECT_NE(e.pid, getpid()) << "--comm let another process through";
-    if (cap(e, 1) && cap(e, 1)->bytes == marker) EXPECT_EQ(e.pid, target);
+    if (cap(e, 1) && cap(e, 1)->bytes == marker) {
+      EXPECT_EQ(e.pid, target);
+    }
   }
 }
 

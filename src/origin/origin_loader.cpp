@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "origin/origin_abi.h"  // before the skeleton: it names these structs
 #include "origin_bpf.skel.h"
@@ -290,7 +291,23 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
       t->stats_.attached++;
     }
   } else {
+    // NOKPROBE_SYMBOL functions (do_int3, nmi_handle...) refuse with EINVAL:
+    // skip them up front when debugfs lists them.
+    std::unordered_set<std::string> blacklist;
+    {
+      std::ifstream bl("/sys/kernel/debug/kprobes/blacklist");
+      std::string line;
+      while (std::getline(bl, line)) {  // "0xstart-0xend\tname [module]"
+        std::istringstream ls(line);
+        std::string range, name;
+        if (ls >> range >> name) blacklist.insert(name);
+      }
+    }
     for (const auto& c : opts.functions) {
+      if (blacklist.count(c.name)) {
+        note_failure(c.name + " (kprobe blacklist)", EINVAL);
+        continue;
+      }
       const FunctionInfo& fi = im.by_name[c.name];
       LIBBPF_OPTS(bpf_kprobe_opts, ko, .bpf_cookie = fi.address, .retprobe = true);
       LinkPtr l(bpf_program__attach_kprobe_opts(skel->progs.on_kretprobe, c.name.c_str(), &ko));

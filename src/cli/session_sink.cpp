@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <exception>
 #include <type_traits>
 
@@ -23,11 +24,28 @@ constexpr std::size_t kMaxDecodedFailures = 4096;
 
 SessionSink::SessionSink(const Options& options, SyscallFilter display, report::Renderer& renderer,
                          Output& out, origin::KernelOriginSession* origin)
-    : options_(options), display_(std::move(display)), renderer_(renderer), out_(out), origin_(origin) {
+    : options_(options), display_(std::move(display)), renderer_(renderer), out_(out), origin_(origin),
+      summary_(options.system) {
   if (options_.fd_paths) decode_options_.describe_fd = &decode::describe_fd;
   buffering_ = !options_.command.empty() && !options_.json && !options_.summary &&
                options_.status == StatusFilter::Failed && !options_.all_failures;
   for (pid_t pid : options_.pids) renderer_.note_process(pid);
+}
+
+std::string SessionSink::process_name(pid_t pid) {
+  auto it = comm_cache_.find(pid);
+  if (it != comm_cache_.end()) return it->second;
+  std::string name = "?";
+  if (std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/comm").c_str(), "re")) {
+    char buf[64] = {};
+    if (std::fgets(buf, sizeof buf, f)) {
+      name = buf;
+      if (!name.empty() && name.back() == '\n') name.pop_back();
+    }
+    std::fclose(f);
+  }
+  if (comm_cache_.size() > 65536) comm_cache_.clear();   // bounded under a long --system run
+  return comm_cache_[pid] = name;
 }
 
 uint64_t SessionSink::failures_seen(pid_t pid) const {
@@ -50,7 +68,8 @@ bool SessionSink::shown(const trace::SyscallEvent& event) const {
 }
 
 void SessionSink::emit(std::string text, bool is_failure) {
-  if (text.empty()) return;
+  // -c prints the table instead of the trace (lost events still go out, see on_event).
+  if (text.empty() || options_.summary) return;
   if (!buffering_) {
     out_.write(text);
     return;
@@ -126,7 +145,7 @@ void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) 
     call.err = event.error();
     call.errno_name = call.err ? decode::errno_name(call.err) : std::string();
   }
-  if (options_.summary) summary_.add(event, call);
+  if (options_.summary) summary_.add(event, call, options_.system ? process_name(event.pid) : std::string());
   if (failed) remember_decoded(event.seq, call);
   if (show) emit(renderer_.syscall(event, call, explanation), failed);
 }

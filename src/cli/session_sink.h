@@ -56,6 +56,8 @@ class SessionSink : public trace::EventSink {
   bool shown(const trace::SyscallEvent& event) const;
   void emit(std::string text, bool is_failure);
   void remember_decoded(uint64_t seq, const decode::DecodedCall& call);
+  // comm of a process (for --system -c), read once from /proc.
+  std::string process_name(pid_t pid);
 
   const Options& options_;
   SyscallFilter display_;
@@ -79,6 +81,7 @@ class SessionSink : public trace::EventSink {
   std::map<pid_t, uint64_t> failures_by_pid_;
   std::map<pid_t, bool> detached_;
   std::optional<std::string> internal_error_;
+  std::map<pid_t, std::string> comm_cache_;
 };
 
 }  // namespace whyfail::cli

@@ -286,6 +286,10 @@ std::string JsonRenderer::summary(const SummaryTable& t) {
   Json rows = Json::array();
   for (const SummaryRow& r : t.rows) {
     Json row;
+    if (r.pid) {
+      row["pid"] = r.pid;
+      row["process"] = bytes_to_json(r.process, false);
+    }
     row["syscall"] = bytes_to_json(r.syscall, false);
     row["calls"] = r.calls;
     row["errors"] = r.errors;

@@ -39,6 +39,8 @@ struct VerdictReport {
 
 // One row of the -c table.
 struct SummaryRow {
+  pid_t pid = 0;                 // --system: one row per process x syscall; 0 otherwise
+  std::string process;           // its comm, when per process
   std::string syscall;
   uint64_t calls = 0;
   uint64_t errors = 0;

@@ -10,7 +10,10 @@ namespace whyfail::report {
 
 class SummaryCollector {
  public:
-  void add(const trace::SyscallEvent& event, const decode::DecodedCall& call);
+  // per_process: one row per process x syscall (--system -c), named by `process_name`.
+  explicit SummaryCollector(bool per_process = false) : per_process_(per_process) {}
+  void add(const trace::SyscallEvent& event, const decode::DecodedCall& call,
+           const std::string& process_name = {});
   SummaryTable table() const;
 
  private:
@@ -20,7 +23,9 @@ class SummaryCollector {
     uint64_t total_ns = 0;
     std::map<std::string, uint64_t> by_errno;
   };
-  std::map<std::string, Counts> by_name_;
+  bool per_process_;
+  std::map<std::pair<pid_t, std::string>, Counts> by_name_;
+  std::map<pid_t, std::string> process_names_;
 };
 
 // The strace-like table, then "errors by errno" lines per syscall that failed.

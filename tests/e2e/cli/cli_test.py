@@ -299,6 +299,24 @@ class AttachMode(unittest.TestCase):
             target.wait()
 
 
+class Help(unittest.TestCase):
+    def test_help_mentions_every_documented_option(self):
+        p = subprocess.run([WHYFAIL, "--help"], stdout=subprocess.PIPE, timeout=TIMEOUT)
+        self.assertEqual(p.returncode, 0)
+        text = p.stdout.decode()
+        docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "cli.md")
+        with open(docs) as f:
+            documented = set(re.findall(r"^\| `(--?[a-zA-Z][-a-zA-Z]*)", f.read(), re.M))
+        self.assertTrue(documented)
+        for option in sorted(documented):
+            self.assertIn(option, text, f"{option} is in docs/cli.md but not in --help")
+
+    def test_version(self):
+        p = subprocess.run([WHYFAIL, "--version"], stdout=subprocess.PIPE, timeout=TIMEOUT)
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout.decode(), r"^whyfail \d+\.\d+")
+
+
 class Doctor(unittest.TestCase):
     def test_doctor_text_and_json(self):
         p = subprocess.run([WHYFAIL, "doctor"], stdout=subprocess.PIPE, timeout=TIMEOUT)

@@ -21,7 +21,8 @@ constexpr double kRelatedToFailed = 1.0;   // its parent or child
 constexpr double kCopedProcess = -1.5;     // the process exited 0: it handled the failure
 constexpr double kLastBeforeExit = 2.0;    // recency, divided by 1 + failures in between
 constexpr double kLastBeforeMessage = 1.5;
-constexpr double kFallbackPenalty = 2.5;    // ENOENT retry on a path that already failed otherwise
+constexpr double kFallbackPenalty = 2.5;
+constexpr double kSearchRepeatPenalty = 3.0;    // ENOENT retry on a path that already failed otherwise
 
 struct Scored {
   const FailureRecord* record = nullptr;
@@ -122,21 +123,33 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
   for (std::size_t i = 0; i < records.size(); ++i) {
     objects[i] = named_objects(records[i]->call);
     benign[i] = judge_benign(*records[i], objects[i], input.successes);
-    if (benign[i].penalty < kBenignMedium) serious[records[i]->call.pid].push_back(records[i]->last_order);
   }
-  for (auto& [pid, v] : serious) std::sort(v.begin(), v.end());
 
   // A fallback on the same object: touch opens with O_CREAT (EACCES), then
   // tries utimensat on the name (ENOENT). The first refusal says more.
   std::vector<bool> fallback(records.size(), false);
+  // A search: the same name looked up in one directory after another (git
+  // walking up for .git, a $PATH or library walk that never finds it). The
+  // first look-up stands for the search; the rest repeat it elsewhere.
+  std::vector<bool> search_repeat(records.size(), false);
   {
     std::unordered_map<std::string, std::size_t> first_specific;   // pid:path -> record
     std::vector<std::size_t> by_order(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) by_order[i] = i;
     std::sort(by_order.begin(), by_order.end(),
               [&](std::size_t a, std::size_t b) { return records[a]->first_order < records[b]->first_order; });
+    std::unordered_map<std::string, std::string> first_dir;   // pid:nr:errno:basename -> directory
     for (std::size_t i : by_order) {
       if (objects[i].paths.empty()) continue;
+      {
+        const std::string& path = objects[i].paths.front();
+        const auto slash = path.rfind('/');
+        const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+        const std::string key = std::to_string(records[i]->call.pid) + ':' + std::to_string(records[i]->call.nr) +
+                                ':' + std::to_string(records[i]->call.error()) + ':' + base_name(path);
+        auto [it, inserted] = first_dir.emplace(key, dir);
+        if (!inserted && it->second != dir) search_repeat[i] = true;
+      }
       const std::string key = std::to_string(records[i]->call.pid) + ':' + objects[i].paths.front();
       const int err = records[i]->call.error();
       auto it = first_specific.find(key);
@@ -144,6 +157,10 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
       else if (err != ENOENT && it == first_specific.end()) first_specific.emplace(key, i);
     }
   }
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (benign[i].penalty < kBenignMedium && !search_repeat[i] && !fallback[i])
+      serious[records[i]->call.pid].push_back(records[i]->last_order);
+  for (auto& [pid, v] : serious) std::sort(v.begin(), v.end());
   uint64_t last_order = 0;
   for (const FailureRecord* r : records) last_order = std::max(last_order, r->last_order);
 
@@ -198,6 +215,10 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
       // A message naming the very path outweighs a look-alike pattern.
       s.score -= benign[i].penalty;
       s.evidence.push_back("looks harmless: " + benign[i].reason);
+    }
+    if (search_repeat[i]) {
+      s.score -= kSearchRepeatPenalty;
+      s.evidence.push_back("the same name already failed in another directory (a search)");
     }
     if (fallback[i]) {
       s.score -= kFallbackPenalty;

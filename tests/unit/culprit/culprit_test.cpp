@@ -186,6 +186,26 @@ TEST(CulpritFinder, VerdictForOneAttachedProcessIgnoresOthers) {
   for (const auto& r : v.runners_up) EXPECT_NE(r.call.pid, 200);
 }
 
+TEST(CulpritFinder, ASearchUpTheTreeIsRepresentedByItsFirstDirectory) {
+  // git looking for its repository: .git, .git/HEAD and HEAD in every parent,
+  // no message captured. The last probe ("/HEAD") says least.
+  EventBuilder b;
+  program_start(b, 100, "/usr/bin/git");
+  uint64_t first = 0;
+  for (std::string dir : {"/tmp/t/src", "/tmp/t", "/tmp", ""}) {
+    auto& git = b.stat(100, dir + "/.git", -ENOENT);
+    if (!first) first = git.seq;
+    b.stat(100, dir + "/.git/HEAD", -ENOENT);
+    b.stat(100, dir + "/HEAD", -ENOENT);
+  }
+  b.exit(100, 128);
+  Verdict v = run(b);
+  ASSERT_TRUE(v.culprit.has_value());
+  const std::string path = v.culprit->call.captured[1]->bytes;
+  EXPECT_EQ(path.rfind("/tmp/t/src/", 0), 0u) << path;
+  EXPECT_NE(path.find(".git"), std::string::npos) << path;
+}
+
 TEST(CulpritFinder, NoFailuresButNonZeroExit) {
   EventBuilder b;
   b.exec(100, "/usr/bin/false");

@@ -192,6 +192,7 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
     PtraceTracer* self;
     ~Deactivate() {
       g_active = nullptr;
+      self->stop_requested_ = false;  // served: a reused backend starts afresh
       self->tracer_tid_ = 0;
       self->wake_tid_ = 0;
     }

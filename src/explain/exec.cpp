@@ -169,7 +169,8 @@ std::vector<Cause> explain_exec(const Call& call) {
   if (!w.final_exists) return out;
 
   const Creds& creds = call.proc().creds();
-  std::string head = read_head(w.final_fd.get(), 256);
+  // Only regular files are read: opening a device could have side effects.
+  std::string head = S_ISREG(w.final_st.st_mode) ? read_head(w.final_fd.get(), 256) : std::string();
   switch (call.err()) {
     case EACCES: {
       if (!S_ISREG(w.final_st.st_mode)) {

@@ -161,6 +161,27 @@ std::vector<Cause> unix_connect(const Call& call, const Address& a) {
   return out;
 }
 
+// bind() creates the socket file: its directory must resolve and be writable.
+std::vector<Cause> unix_bind_path(const Call& call, const Address& a) {
+  WalkOptions o;
+  o.follow_final = false;
+  WalkResult w = walk_path(call.proc(), a.unix_path, o);
+  bool only_final_missing = w.status == WalkStatus::Missing && w.reached_parent && w.component == w.final_name &&
+                            !w.via_symlink;
+  if (w.status != WalkStatus::Ok && !only_final_missing) return walk_failure_causes(call, w, a.unix_path);
+  const Creds& cr = call.proc().creds();
+  if (call.err() == EACCES && w.reached_parent && !may_access(cr, w.parent_st, W_OK | X_OK)) {
+    Cause c = make_cause("path.no-write-permission-dir",
+                         "uid " + std::to_string(cr.fsuid) + " may not create the socket " + quote(w.final_name) +
+                             " in directory " + quote(w.parent_path) + " (" + describe_inode(w.parent_st) + ")",
+                         "bind in a directory the user may write (e.g. $XDG_RUNTIME_DIR)");
+    c.evidence.push_back(access_denial(cr, w.parent_st, W_OK | X_OK));
+    return {c};
+  }
+  if (call.err() == EROFS && w.parent_fd.valid()) return erofs_causes(call, w.parent_fd.get(), a.unix_path);
+  return {};
+}
+
 std::vector<Cause> connect_refused(const Call& call, const Address& a) {
   std::vector<Cause> out;
   auto socks = sockets_on_port(call, a, true);
@@ -276,7 +297,8 @@ std::vector<Cause> explain_net(const Call& call) {
   if (a->family == AF_UNIX) {
     if (bind) {
       if (err == EADDRINUSE) return addr_in_use(call, *a, call.int_arg(0));
-      return out;  // path errors of bind (EACCES on the dir, ENOENT parent) go to the man page
+      if (!a->abstract) return unix_bind_path(call, *a);
+      return out;
     }
     if (err == ENOENT || err == ECONNREFUSED || err == EACCES || err == ENOTDIR || err == ELOOP)
       return unix_connect(call, *a);

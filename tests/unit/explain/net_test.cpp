@@ -159,3 +159,27 @@ TEST(Net, UnixSocketWithNobodyListening) {
 
 }  // namespace
 }  // namespace whyfail::explain
+
+namespace whyfail::explain {
+namespace {
+
+TEST(Net, UnixBindInAMissingDirectory) {
+  test::TempDir t;
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::string path = t / "run/app/app.sock";
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  int s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int64_t r = test::raw(::syscall(SYS_bind, s, &a, sizeof a));
+  ASSERT_EQ(r, -ENOENT);
+  auto ev = test::make_event(::getpid(), SYS_bind, {static_cast<uint64_t>(s), test::ptr(&a), sizeof a}, r);
+  test::capture(ev, 1, std::string(reinterpret_cast<const char*>(&a), sizeof a));
+  auto ex = test::explain_live(ev);
+  ::close(s);
+  const Cause* c = test::find_cause(ex, "path.missing-component");
+  ASSERT_NE(c, nullptr) << test::dump(ex);
+  EXPECT_NE(c->text.find("\"run\""), std::string::npos) << c->text;
+}
+
+}  // namespace
+}  // namespace whyfail::explain

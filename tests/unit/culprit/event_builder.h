@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <deque>
 #include <vector>
 
 #include "trace/event.h"
@@ -26,11 +27,12 @@ class EventBuilder {
   void exit(pid_t pid, int code);
   void kill(pid_t pid, int signo);
 
-  std::vector<trace::Event>& events() { return events_; }
+  // A deque: references returned above stay valid as events are added.
+  std::deque<trace::Event>& events() { return events_; }
 
  private:
   uint64_t seq_ = 0;
-  std::vector<trace::Event> events_;
+  std::deque<trace::Event> events_;
 };
 
 }  // namespace whyfail::culprit::testing

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -103,6 +104,15 @@ std::string find_netlink(pid_t pid, const std::string& inode) {
   return {};
 }
 
+// The protocol name the kernel keeps for any socket ("TCP", "UNIXv6"...),
+// for sockets no /proc/net table lists (unbound, closed, refused).
+std::string protocol_name(const std::string& fd_path) {
+  char name[64] = {};
+  ssize_t n = ::getxattr(fd_path.c_str(), "system.sockprotoname", name, sizeof name - 1);
+  if (n <= 0) return {};
+  return std::string(name, static_cast<size_t>(n)).c_str();  // may include the NUL
+}
+
 }  // namespace
 
 std::string describe_socket(pid_t pid, unsigned long inode_number) {
@@ -131,12 +141,15 @@ std::string describe_socket(pid_t pid, unsigned long inode_number) {
 
 std::string describe_fd(pid_t pid, int fd) {
   try {
-    std::string target = read_link("/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd));
+    const std::string fd_path = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+    std::string target = read_link(fd_path);
     static constexpr char kSocket[] = "socket:[";
     if (target.rfind(kSocket, 0) == 0 && target.back() == ']') {
       std::string ino = target.substr(sizeof kSocket - 1, target.size() - sizeof kSocket);
       std::string sock = describe_socket(pid, std::stoul(ino));
       if (!sock.empty()) return sock;
+      std::string proto = protocol_name(fd_path);
+      if (!proto.empty()) return proto + ":[" + ino + "]";
     }
     return target;
   } catch (...) {

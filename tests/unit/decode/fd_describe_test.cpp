@@ -130,3 +130,20 @@ TEST(FdDescribe, GoneProcessOrFdIsEmpty) {
 
 }  // namespace
 }  // namespace whyfail::decode
+
+namespace whyfail::decode {
+namespace {
+
+TEST(FdDescribe, UnlistedSocketShowsItsProtocol) {
+  // A TCP socket that was never bound is in no /proc/net table; the kernel
+  // still knows its protocol.
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(s, 0);
+  struct stat st;
+  ASSERT_EQ(fstat(s, &st), 0);
+  EXPECT_EQ(describe_fd(getpid(), s), "TCP:[" + std::to_string(st.st_ino) + "]");
+  close(s);
+}
+
+}  // namespace
+}  // namespace whyfail::decode

@@ -214,7 +214,8 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
     if (benign[i].penalty > 0) {
       // A message naming the very path outweighs a look-alike pattern.
       s.score -= benign[i].penalty;
-      s.evidence.push_back("looks harmless: " + benign[i].reason);
+      // First: a renderer that shows one reason per runner-up shows why it lost.
+      s.evidence.insert(s.evidence.begin(), "looks harmless: " + benign[i].reason);
     }
     if (search_repeat[i]) {
       s.score -= kSearchRepeatPenalty;

@@ -77,6 +77,9 @@ class CallDecoder {
         return captured(raw, cap, [](const CapturedBytes& c) { return structs::kernel_sigaction(c.bytes); });
       case ArgType::RlimitIn:
       case ArgType::RlimitOut: return captured(raw, cap, [](const CapturedBytes& c) { return structs::rlimit(c.bytes); });
+      case ArgType::OpenHow: return captured(raw, cap, [](const CapturedBytes& c) { return structs::open_how(c.bytes); });
+      case ArgType::CloneArgs:
+        return captured(raw, cap, [](const CapturedBytes& c) { return structs::clone_args(c.bytes); });
       case ArgType::PollFds: {
         uint64_t nfds = a.len_arg >= 0 ? event_.args[static_cast<size_t>(a.len_arg)] : 0;
         return captured(raw, cap, [nfds, this](const CapturedBytes& c) {

@@ -81,6 +81,8 @@ enum class ArgType : uint8_t {
   MemfdFlags,   // MFD_*
   StatxMask,    // STATX_*
   PersonalityFlags,
+  OpenHow,      // struct open_how (openat2), 24 bytes, read at entry
+  CloneArgs,    // struct clone_args (clone3), its first 64 bytes (CLONE_ARGS_SIZE_VER0), read at entry
 };
 
 // What the return value is.

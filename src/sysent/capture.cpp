@@ -19,6 +19,10 @@ constexpr uint16_t kRlimitSize = 16;
 constexpr uint16_t kKernelSigactionSize = 32;  // handler, flags, restorer, mask (8-byte sigset)
 constexpr uint16_t kIoUringParamsSize = 120;
 constexpr uint16_t kSockaddrStorageSize = 128;
+constexpr uint16_t kOpenHowSize = 24;
+// clone3 accepts 64, 80 or 88 bytes; the first 64 hold every field but
+// set_tid and cgroup, and are always there when the call can succeed.
+constexpr uint16_t kCloneArgsVer0Size = 64;
 
 }  // namespace
 
@@ -53,6 +57,8 @@ ArgCapture capture_for(ArgType type) {
     case ArgType::SigactionIn: return at_entry(CaptureKind::Struct, SizeFrom::None, kKernelSigactionSize);
     case ArgType::RlimitIn: return at_entry(CaptureKind::Struct, SizeFrom::None, kRlimitSize);
     case ArgType::RlimitOut: return at_exit(CaptureKind::Struct, SizeFrom::None, kRlimitSize);
+    case ArgType::OpenHow: return at_entry(CaptureKind::Struct, SizeFrom::None, kOpenHowSize);
+    case ArgType::CloneArgs: return at_entry(CaptureKind::Struct, SizeFrom::None, kCloneArgsVer0Size);
     case ArgType::PollFds: return at_entry(CaptureKind::Buffer, SizeFrom::Arg);  // len_arg = nfds; 8 bytes each
     case ArgType::Int:
     case ArgType::UInt:

@@ -41,4 +41,10 @@ Value perf_event_attr(std::string_view bytes, bool truncated);
 // io_uring_params.cpp
 Value io_uring_params(std::string_view bytes);
 
+// open_how.cpp: {flags=O_RDONLY|O_CLOEXEC, mode=0, resolve=RESOLVE_BENEATH}
+Value open_how(std::string_view bytes);
+
+// clone_args.cpp: the CLONE_ARGS_SIZE_VER0 fields of struct clone_args
+Value clone_args(std::string_view bytes);
+
 }  // namespace whyfail::decode::structs

@@ -271,3 +271,49 @@ TEST(Structs, IoUringParamsFilledByTheKernel) {
 
 }  // namespace
 }  // namespace whyfail::decode::structs
+
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <sys/wait.h>
+
+namespace whyfail::decode::structs {
+namespace {
+
+TEST(Structs, OpenHowOfARealOpenat2) {
+  ::open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+  // "../" escapes the starting directory: the kernel refuses with EXDEV.
+  long r = syscall(SYS_openat2, AT_FDCWD, "../etc", &how, sizeof how);
+  if (r < 0 && errno == ENOSYS) GTEST_SKIP() << "no openat2";
+  EXPECT_EQ(r, -1);
+  EXPECT_EQ(errno, EXDEV);
+  Value v = open_how(bytes_of(&how, sizeof how));
+  EXPECT_EQ(field(v, "flags")->text, "O_RDONLY|O_CLOEXEC");
+  EXPECT_EQ(field(v, "mode")->u, 0u);
+  EXPECT_EQ(field(v, "resolve")->text, "RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH");
+  EXPECT_TRUE(open_how(bytes_of(&how, 8)).truncated);
+}
+
+TEST(Structs, CloneArgsOfARealClone3) {
+  ::clone_args args{};
+  args.exit_signal = SIGCHLD;
+  long pid = syscall(SYS_clone3, &args, CLONE_ARGS_SIZE_VER0);
+  if (pid == 0) _exit(0);
+  if (pid < 0) GTEST_SKIP() << "clone3: " << std::strerror(errno);
+  int status = 0;
+  ASSERT_EQ(waitpid(static_cast<pid_t>(pid), &status, 0), pid);
+  Value v = clone_args(bytes_of(&args, CLONE_ARGS_SIZE_VER0));
+  EXPECT_EQ(field(v, "flags")->text, "0");
+  EXPECT_EQ(field(v, "exit_signal")->text, "SIGCHLD");
+  EXPECT_EQ(field(v, "stack")->kind, Value::Kind::Null);
+
+  args.flags = CLONE_VM | CLONE_SETTLS | CLONE_NEWTIME;
+  args.tls = 0x1000;
+  Value w = clone_args(bytes_of(&args, CLONE_ARGS_SIZE_VER0));
+  EXPECT_EQ(field(w, "tls")->u, 0x1000u);
+  EXPECT_NE(field(w, "flags")->text.find("CLONE_NEWTIME"), std::string::npos) << field(w, "flags")->text;
+}
+
+}  // namespace
+}  // namespace whyfail::decode::structs

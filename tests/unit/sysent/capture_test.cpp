@@ -1,5 +1,7 @@
 // Capture sizes against the structs the system headers define.
 #include <linux/io_uring.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -21,6 +23,8 @@ TEST(Capture, StructSizesMatchHeaders) {
   EXPECT_EQ(capture_for(ArgType::IoUringParams).fixed_size, sizeof(struct io_uring_params));
   EXPECT_EQ(capture_for(ArgType::SockaddrIn).fixed_size, sizeof(struct sockaddr_storage));
   EXPECT_EQ(capture_for(ArgType::FdPairOut).fixed_size, 2 * sizeof(int));
+  EXPECT_EQ(capture_for(ArgType::OpenHow).fixed_size, sizeof(struct open_how));
+  EXPECT_EQ(capture_for(ArgType::CloneArgs).fixed_size, CLONE_ARGS_SIZE_VER0);
 }
 
 TEST(Capture, WhenMatchesDirection) {

@@ -1,0 +1,26 @@
+// Options every view takes: filters, how long, output format.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace whyfail::views {
+
+struct ViewFilters {
+  std::vector<std::string> comms;  // match comm (before or after an exec); empty: any
+  std::vector<pid_t> pids;         // match pid (tgid) or, for execs, ppid too; empty: any
+  std::vector<uint32_t> uids;
+};
+
+struct ViewOptions {
+  ViewFilters filters;
+  double duration_s = 0;           // 0: until SIGINT/SIGTERM
+  bool json = false;
+  std::size_t ring_bytes = 0;      // 0: the view's default
+  std::vector<std::string> command;  // `-- CMD`: trace it (and its tree); stop when it ends
+};
+
+}  // namespace whyfail::views

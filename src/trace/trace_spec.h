@@ -26,6 +26,8 @@ struct TraceSpec {
   std::size_t path_limit = 4096;      // bytes captured from path strings (PATH_MAX)
   bool only_failures = false;         // the consumer wants failed calls only (plus what culprit needs):
                                       // a backend may drop the rest before they leave the kernel
+  std::size_t message_limit = 4096;   // bytes captured from successful writes in only_failures mode:
+                                      // the program's own error messages, which the culprit reads
   bool user_stacks = false;           // -k
   uid_t run_as_uid = static_cast<uid_t>(-1);  // -u USER
   gid_t run_as_gid = static_cast<gid_t>(-1);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,12 @@ constexpr int kSysMremap = 25;
 constexpr int kSysClone = 56;
 constexpr int kSysClone3 = 435;
 constexpr uint64_t kCloneThread = 0x00010000;
+
+// write, pwrite64, writev, pwritev, pwritev2: the calls a program reports its errors with.
+bool is_message_write(int nr) {
+  return nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev ||
+         nr == SYS_pwritev2;
+}
 
 uint64_t now_ns() {
   timespec ts;
@@ -118,6 +125,7 @@ class PtraceTracer final : public Backend {
   }
 
   const TraceSpec* spec_ = nullptr;
+  TraceSpec message_spec_;  // spec_ with the larger limit used for successful writes
   EventSink* sink_ = nullptr;
   unsigned long options_ = 0;
   bool seccomp_ = false;
@@ -167,6 +175,8 @@ class WakeHandler {
 
 Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
   spec_ = &spec;
+  message_spec_ = spec;
+  message_spec_.string_limit = std::max(spec.string_limit, spec.message_limit);
   sink_ = &sink;
   seccomp_ = spec.restricted && spec.use_seccomp && !spec.command.empty();
   only_failures_ = spec.only_failures;
@@ -437,6 +447,11 @@ void PtraceTracer::end_syscall(TraceeThread& t) {
   if (!t.exec_happened) {
     if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(ev.nr)) {
       if (!t.entry_read && ev.failed()) capture_args(*info, CapturePhase::Entry, *spec_, ev);
+      // A successful write carries the program's own messages ("cannot open
+      // x: Permission denied"), the culprit's best evidence: read its buffer
+      // even when only failures are reported. It is unchanged at exit.
+      if (!t.entry_read && !ev.failed() && is_message_write(ev.nr))
+        capture_args(*info, CapturePhase::Entry, message_spec_, ev);
       capture_args(*info, CapturePhase::Exit, *spec_, ev);
     }
   }

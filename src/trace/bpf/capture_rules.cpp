@@ -109,6 +109,10 @@ std::vector<wf_rule> build_capture_rules(const TraceSpec& spec) {
       cr.len_arg = ai.len_arg >= 0 && ai.len_arg < 6 ? static_cast<uint8_t>(ai.len_arg) : 0xff;
       cr.elem_size = ai.type == sysent::ArgType::PollFds ? 8 : 1;  // struct pollfd
       cr.limit = limit_for(c, spec);
+      // Successful writes are not shown in failures-only mode; their bytes
+      // are the program's messages, which the culprit reads: take more.
+      if (spec.only_failures && is_write_family(nr) && c.kind != sysent::CaptureKind::None)
+        cr.limit = clamp_limit(std::max(spec.string_limit, spec.message_limit));
     }
   }
   return rules;

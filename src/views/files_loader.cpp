@@ -1,0 +1,91 @@
+#include "files_loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "bpf_common.h"
+#include "files.skel.h"
+#include "views/files_rules.h"
+
+namespace whyfail::views {
+
+void FilesLoader::SkelDeleter::operator()(struct files* s) const { files__destroy(s); }
+void FilesLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_buffer__free(r); }
+FilesLoader::~FilesLoader() = default;
+
+Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
+                                                       RecordHandler on_record) {
+  capture_libbpf_messages();
+  std::unique_ptr<FilesLoader> l(new FilesLoader());
+  l->on_record_ = std::move(on_record);
+  int ncpus = libbpf_num_possible_cpus();
+  if (ncpus <= 0) return fail(libbpf_err(ncpus), "libbpf_num_possible_cpus");
+  l->ncpus_ = ncpus;
+  l->skel_.reset(files__open());
+  if (!l->skel_) return fail(errno ? errno : EINVAL, "opening the files BPF object", bpf_hint(errno));
+  struct files* s = l->skel_.get();
+  s->rodata->self_tgid = static_cast<uint32_t>(self_tgid);
+  s->rodata->filter_pids = filter_pids;
+  // 16 MiB: ~4000 records (4 KiB each) between two polls.
+  int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring_size(ring_bytes, 16u << 20)));
+  if (rc) return fail(libbpf_err(rc), "sizing the files ring buffer");
+  bpf_program__set_autoload(s->progs.files_fork, filter_pids);
+  rc = files__load(s);
+  if (rc) {
+    int err = libbpf_err(rc);
+    return fail(err, "loading the files BPF programs", bpf_hint(err));
+  }
+  for (const FileRule& r : file_rules()) {
+    uint32_t k = r.nr;
+    rc = bpf_map__update_elem(s->maps.rules, &k, sizeof k, &r.rule, sizeof r.rule, BPF_ANY);
+    if (rc) return fail(libbpf_err(rc), "filling the files rule table");
+  }
+  l->ring_.reset(ring_buffer__new(bpf_map__fd(s->maps.rb), &FilesLoader::on_sample, l.get(), nullptr));
+  if (!l->ring_) return fail(errno ? errno : EINVAL, "ring_buffer__new");
+  return l;
+}
+
+int FilesLoader::on_sample(void* ctx, void* data, std::size_t size) {
+  static_cast<FilesLoader*>(ctx)->on_record_(data, size);
+  return 0;
+}
+
+Result<void> FilesLoader::attach() {
+  int rc = files__attach(skel_.get());
+  if (rc) {
+    int err = libbpf_err(rc);
+    return fail(err, "attaching the files BPF programs (raw syscall tracepoints)", bpf_hint(err));
+  }
+  return {};
+}
+
+Result<void> FilesLoader::add_traced(pid_t tgid) {
+  uint32_t k = static_cast<uint32_t>(tgid);
+  uint8_t one = 1;
+  int rc = bpf_map__update_elem(skel_->maps.traced, &k, sizeof k, &one, sizeof one, BPF_ANY);
+  if (rc) return fail(libbpf_err(rc), "adding pid " + std::to_string(tgid) + " to the traced set");
+  return {};
+}
+
+Result<int> FilesLoader::poll(int timeout_ms) {
+  int n = ring_buffer__poll(ring_.get(), timeout_ms);
+  if (n < 0 && n != -EINTR) return fail(-n, "polling the files ring buffer");
+  return n > 0 ? n : 0;
+}
+
+std::array<uint64_t, WF_FILES_CNT_MAX> FilesLoader::counters() const {
+  std::array<uint64_t, WF_FILES_CNT_MAX> out{};
+  std::vector<uint64_t> per_cpu(static_cast<std::size_t>(ncpus_));
+  for (uint32_t i = 0; i < WF_FILES_CNT_MAX; ++i) {
+    if (bpf_map__lookup_elem(skel_->maps.counters, &i, sizeof i, per_cpu.data(),
+                             per_cpu.size() * sizeof(uint64_t), 0) == 0)
+      out[i] = percpu_sum(per_cpu);
+  }
+  return out;
+}
+
+}  // namespace whyfail::views

@@ -1,0 +1,44 @@
+// Owns the files.bpf.c skeleton: fills the rule table (files_rules.cpp),
+// the traced set for `-- CMD`, loads, attaches, reads the ring and counters.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "execs_loader.h"  // RecordHandler
+#include "files_abi.h"
+#include "util/result.h"
+
+struct files;
+
+namespace whyfail::views {
+
+class FilesLoader {
+ public:
+  static Result<std::unique_ptr<FilesLoader>> load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
+                                                   RecordHandler on_record);
+  ~FilesLoader();
+  FilesLoader(const FilesLoader&) = delete;
+  FilesLoader& operator=(const FilesLoader&) = delete;
+
+  Result<void> attach();
+  Result<void> add_traced(pid_t tgid);
+  Result<int> poll(int timeout_ms);
+  std::array<uint64_t, WF_FILES_CNT_MAX> counters() const;
+
+ private:
+  FilesLoader() = default;
+  static int on_sample(void* ctx, void* data, std::size_t size);
+  struct SkelDeleter { void operator()(struct files* s) const; };
+  struct RingDeleter { void operator()(struct ring_buffer* r) const; };
+  std::unique_ptr<struct files, SkelDeleter> skel_;
+  std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
+  RecordHandler on_record_;
+  int ncpus_ = 1;
+};
+
+}  // namespace whyfail::views

@@ -1,0 +1,178 @@
+// `whyfail files` on the real kernel: the seed's `head FILE; echo hello >
+// somefile` and two threads on two CPUs, compared with what the programs did.
+#include "views/files.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "trace/bpf/process_launch.h"
+#include "views/files_abi.h"
+#include "views/files_loader.h"
+
+namespace fs = std::filesystem;
+using whyfail::views::FileEvent;
+using whyfail::views::FilesLoader;
+
+namespace {
+
+struct TracedRun {
+  std::vector<FileEvent> events;
+  std::array<uint64_t, WF_FILES_CNT_MAX> counters{};
+  int status = -1;
+  std::string skip;
+};
+
+// Runs argv (cwd: dir) with its tree traced from its first instruction.
+TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, int stdout_fd = -1) {
+  TracedRun r;
+  if (geteuid() != 0) {
+    r.skip = "needs root for BPF";
+    return r;
+  }
+  auto l = FilesLoader::load(getpid(), true, 0, [&](const void* d, std::size_t n) {
+    auto e = whyfail::views::decode_file(d, n, 0);
+    if (e) r.events.push_back(*e);
+  });
+  if (!l) {
+    r.skip = l.error().message();
+    return r;
+  }
+  fs::path old = fs::current_path();
+  fs::current_path(dir);
+  int saved = -1;
+  if (stdout_fd >= 0) {
+    saved = dup(1);
+    dup2(stdout_fd, 1);
+  }
+  auto c = whyfail::trace::bpf::HeldChild::fork_held(argv, getuid(), getgid());
+  if (stdout_fd >= 0) {
+    dup2(saved, 1);
+    close(saved);
+  }
+  fs::current_path(old);
+  if (!c) {
+    r.skip = c.error().message();
+    return r;
+  }
+  if (auto a = (*l)->add_traced(c->pid()); !a) { c->abandon(); r.skip = a.error().message(); return r; }
+  if (auto a = (*l)->attach(); !a) { c->abandon(); r.skip = a.error().message(); return r; }
+  if (auto rel = c->release(); !rel) { r.skip = rel.error().message(); return r; }
+  for (;;) {
+    (void)(*l)->poll(20);
+    if (waitpid(c->pid(), &r.status, WNOHANG) == c->pid()) break;
+  }
+  for (int i = 0; i < 5; ++i) (void)(*l)->poll(20);
+  r.counters = (*l)->counters();
+  return r;
+}
+
+}  // namespace
+
+TEST(Files, HeadThenEchoToSomefile) {
+  fs::path dir = fs::temp_directory_path() / ("views-files." + std::to_string(getpid()));
+  fs::create_directories(dir);
+  dir = fs::canonical(dir);
+  fs::path motd = dir / "motd";
+  std::string content;
+  for (int i = 0; i < 30; ++i) content += "line " + std::to_string(i) + " of the motd\n";
+  std::ofstream(motd) << content;
+  TracedRun r = run_traced({"/bin/sh", "-c", "head " + motd.string() + "; echo hello > somefile"}, dir,
+                     open("/dev/null", O_WRONLY | O_CLOEXEC));
+  if (!r.skip.empty()) GTEST_SKIP() << r.skip;
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+  // head's output: its first 10 lines.
+  std::size_t ten = 0;
+  for (int n = 0; n < 10; ++n) ten = content.find('\n', ten) + 1;
+
+  int motd_opens = 0, some_opens = 0, some_writes = 0, head_out_writes = 0;
+  uint64_t motd_read_bytes = 0;
+  for (const FileEvent& e : r.events) {
+    EXPECT_GE(e.exit_ns, e.enter_ns);
+    if (e.path[0].present && e.path[0].path == motd.string()) {
+      if (e.syscall == "openat" || e.syscall == "open") {
+        ++motd_opens;
+        EXPECT_GE(e.ret, 0);
+        EXPECT_TRUE(e.path[0].resolved);
+        EXPECT_NE(whyfail::views::file_text(e).find("O_RDONLY"), std::string::npos) << whyfail::views::file_text(e);
+      }
+      if (e.syscall == "read" && e.ret > 0) motd_read_bytes += static_cast<uint64_t>(e.ret);
+    }
+    if (e.path[0].present && e.path[0].path == (dir / "somefile").string()) {
+      if (e.syscall == "openat" || e.syscall == "open") {
+        ++some_opens;
+        std::string t = whyfail::views::file_text(e);
+        EXPECT_NE(t.find("O_WRONLY|O_CREAT|O_TRUNC"), std::string::npos) << t;
+        EXPECT_NE(t.find(" 0666"), std::string::npos) << t;
+      }
+      if (e.syscall == "write") {
+        ++some_writes;
+        EXPECT_EQ(e.ret, 6);  // "hello\n"
+      }
+    }
+    if (e.syscall == "write" && e.path[0].path == "/dev/null" && e.comm == "head") {
+      ++head_out_writes;
+      EXPECT_EQ(static_cast<std::size_t>(e.ret), ten);
+    }
+  }
+  EXPECT_EQ(motd_opens, 1);
+  EXPECT_EQ(motd_read_bytes, content.size());  // head reads it all (< one buffer), then EOF
+  EXPECT_EQ(some_opens, 1);
+  EXPECT_EQ(some_writes, 1);
+  EXPECT_EQ(head_out_writes, 1);
+  EXPECT_EQ(r.counters[WF_FILES_CNT_LOST], 0u);
+  EXPECT_EQ(r.counters[WF_FILES_CNT_NOSLOT], 0u);
+  fs::remove_all(dir);
+}
+
+TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
+  fs::path dir = fs::temp_directory_path() / ("views-threads." + std::to_string(getpid()));
+  fs::create_directories(dir);
+  dir = fs::canonical(dir);
+  const fs::path f0 = dir / "zero", f1 = dir / "one";
+  std::ofstream(f0) << std::string(1000, 'a');
+  std::ofstream(f1) << std::string(2345, 'b');
+  const int n = 2000;
+  fs::path out = dir / "tids";
+  int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  TracedRun r = run_traced({std::string(PROGS_DIR) + "/views_files_threads", f0.string(), f1.string(), std::to_string(n)},
+                     dir, ofd);
+  close(ofd);
+  if (!r.skip.empty()) GTEST_SKIP() << r.skip;
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+  pid_t tid[2] = {0, 0};
+  std::ifstream(out) >> tid[0] >> tid[1];
+  ASSERT_GT(tid[0], 0);
+  const std::string file[2] = {f0.string(), f1.string()};
+  const int64_t size[2] = {1000, 2345};
+  std::map<pid_t, std::map<std::string, int>> seen;
+  for (const FileEvent& e : r.events) {
+    for (int i = 0; i < 2; ++i) {
+      if (e.tid != tid[i]) {
+        continue;
+      }
+      if (e.syscall == "openat" || e.syscall == "read" || e.syscall == "close") {
+        ASSERT_EQ(e.path[0].path, file[i]) << whyfail::views::file_text(e);
+        if (e.syscall == "read") {
+          EXPECT_EQ(e.ret, size[i]);
+        }
+        seen[e.tid][e.syscall]++;
+      }
+    }
+  }
+  for (pid_t t : tid) {
+    EXPECT_EQ(seen[t]["openat"], n);
+    EXPECT_EQ(seen[t]["read"], n);
+    EXPECT_EQ(seen[t]["close"], n);
+  }
+  EXPECT_EQ(r.counters[WF_FILES_CNT_LOST], 0u);
+  EXPECT_EQ(r.counters[WF_FILES_CNT_MISMATCH], 0u);
+  fs::remove_all(dir);
+}

@@ -3,6 +3,7 @@
 #include "explain/explainer.h"
 
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "explain/call.h"
 #include "explain/families.h"
 #include "explain/man_pages.h"
+#include "explain/path_calls.h"
 #include "explain/proc_state.h"
 #include "explain/text.h"
 
@@ -65,6 +67,29 @@ std::vector<Cause> family_causes(const Call& call) {
   return out;
 }
 
+// The process is gone: an absolute path can still be walked from whyfail's
+// own root (the same one unless the tracee was chrooted or in another mount
+// namespace). Existence checks only; never verified.
+std::vector<Cause> after_exit_causes(const trace::SyscallEvent& event, const ExplainContext& context) {
+  auto pc = path_call(event.nr);
+  if (!pc || pc->path_arg < 0) return {};
+  const auto& cap = event.captured[static_cast<size_t>(pc->path_arg)];
+  if (!cap || cap->fault || cap->bytes.empty() || cap->bytes[0] != '/') return {};
+  ProcState self(::getpid());
+  Call stand_in(event, context, self);
+  std::vector<Cause> out;
+  for (auto& c : family_causes(stand_in)) {
+    if (c.code.rfind("check.", 0) == 0) continue;
+    // Permission checks ran with whyfail's credentials, not the tracee's: drop them.
+    if (c.code.find("permission") != std::string::npos || c.code.rfind("priv.", 0) == 0) continue;
+    c.verified = false;
+    c.evidence.push_back("checked after process " + std::to_string(event.pid) +
+                         " exited, from whyfail's view of the filesystem");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 Explanation explain_failure(const trace::SyscallEvent& event, const ExplainContext& context) {
@@ -76,6 +101,7 @@ Explanation explain_failure(const trace::SyscallEvent& event, const ExplainConte
     Call call(event, context, proc);
     std::vector<Cause> causes;
     if (!proc.creds().valid) {
+      causes = after_exit_causes(event, context);
       causes.push_back(make_cause("check.process-gone",
                                   "process " + std::to_string(event.pid) +
                                       " has exited; its state (credentials, cwd, descriptors) can no longer be read"));

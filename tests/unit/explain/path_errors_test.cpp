@@ -310,3 +310,29 @@ TEST(PathErrors, VanishedProcessIsReportedNotCrashed) {
 
 }  // namespace
 }  // namespace whyfail::explain
+
+namespace whyfail::explain {
+namespace {
+
+TEST(PathErrors, AbsolutePathOfAVanishedProcessIsStillWalkedAsAPossibleCause) {
+  test::TempDir t;
+  std::string path = t / "gone-dir/file";
+  pid_t pid = ::fork();
+  if (pid == 0) ::_exit(::syscall(SYS_open, path.c_str(), O_RDONLY, 0) == -1 ? 0 : 1);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  ASSERT_EQ(WEXITSTATUS(st), 0);
+  auto ev = test::make_event(pid, SYS_open, {test::ptr(path), O_RDONLY}, -ENOENT);
+  test::capture(ev, 0, path);
+  ExplainContext ctx;
+  auto ex = explain_failure(ev, ctx);
+  const Cause* c = test::find_cause(ex, "path.missing-component");
+  ASSERT_NE(c, nullptr) << test::dump(ex);
+  EXPECT_FALSE(c->verified);
+  EXPECT_TRUE(c->state_after_the_fact);
+  EXPECT_NE(c->text.find("\"gone-dir\""), std::string::npos) << c->text;
+  EXPECT_NE(test::find_cause(ex, "check.process-gone"), nullptr);
+}
+
+}  // namespace
+}  // namespace whyfail::explain

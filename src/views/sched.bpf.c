@@ -1,0 +1,162 @@
+// sched.bpf.c: run-queue latency, the time a task waited between becoming
+// runnable (woken, or preempted while running) and getting a CPU.
+//
+// sched_wakeup/sched_wakeup_new and a preempted sched_switch's prev stamp the
+// start by tid; the sched_switch that picks the task computes the wait and
+// adds it to the task's log2 histogram in the kernel (no per-event traffic to
+// user space unless --slow-log).
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sched_abi.h"
+
+const volatile __u64 min_ns = 0;       // --min-ms: shorter waits are not counted
+const volatile __u8 filter_pids = 0;   // only tgids in `traced` (whyfail sched -- CMD)
+const volatile __u8 slow_log = 0;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 1 << 20);
+} rb SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);
+  __type(value, __u8);
+} traced SEC(".maps");
+
+struct start_val {
+  __u64 ns;
+  __u32 preempted;
+  __u32 pad;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
+  __type(value, struct start_val);
+} start SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct wf_sched_key);
+  __type(value, struct wf_sched_hist);
+} hists SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, WF_SCHED_CNT_MAX);
+  __type(key, __u32);
+  __type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 which) {
+  __u64 *c = bpf_map_lookup_elem(&counters, &which);
+  if (c) *c += 1;
+}
+
+static __always_inline bool wanted(struct task_struct *t) {
+  if (!filter_pids) return true;
+  __u32 tgid = BPF_CORE_READ(t, tgid);
+  return bpf_map_lookup_elem(&traced, &tgid) != NULL;
+}
+
+static __always_inline void stamp(struct task_struct *t, __u32 preempted) {
+  __u32 pid = BPF_CORE_READ(t, pid);
+  if (!pid || !wanted(t)) return;  // pid 0: the idle task
+  struct start_val v = {.ns = bpf_ktime_get_ns(), .preempted = preempted};
+  if (bpf_map_update_elem(&start, &pid, &v, BPF_ANY)) count(WF_SCHED_CNT_NOSTART);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p) {
+  stamp(p, 0);
+  return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p) {
+  stamp(p, 0);
+  return 0;
+}
+
+static __always_inline __u32 log2_us(__u64 ns) {
+  __u64 us = ns / 1000;
+  __u32 k = 0;
+  for (int i = 0; i < WF_SCHED_SLOTS - 1; ++i) {
+    if (us <= 1) break;
+    us >>= 1;
+    ++k;
+  }
+  return k;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state) {
+  // A task switched out while still runnable (TASK_RUNNING == 0) waits again from now.
+  if (prev_state == 0) stamp(prev, 1);
+  __u32 pid = BPF_CORE_READ(next, pid);
+  if (!pid) return 0;
+  struct start_val *s = bpf_map_lookup_elem(&start, &pid);
+  if (!s) return 0;
+  __u64 now = bpf_ktime_get_ns();
+  __u64 wait = now - s->ns;
+  __u32 preempted = s->preempted;
+  bpf_map_delete_elem(&start, &pid);
+  if (wait < min_ns) return 0;
+  struct wf_sched_key k = {};
+  k.pid = pid;
+  k.tgid = BPF_CORE_READ(next, tgid);
+  BPF_CORE_READ_STR_INTO(&k.comm, next, comm);
+  struct wf_sched_hist *h = bpf_map_lookup_elem(&hists, &k);
+  if (!h) {
+    struct wf_sched_hist zero = {};
+    if (bpf_map_update_elem(&hists, &k, &zero, BPF_NOEXIST) && bpf_map_lookup_elem(&hists, &k) == NULL) {
+      count(WF_SCHED_CNT_NOHIST);
+      return 0;
+    }
+    h = bpf_map_lookup_elem(&hists, &k);
+    if (!h) return 0;
+  }
+  __u32 slot = log2_us(wait);
+  if (slot >= WF_SCHED_SLOTS) slot = WF_SCHED_SLOTS - 1;
+  __sync_fetch_and_add(&h->slots[slot], 1);
+  __sync_fetch_and_add(&h->count, 1);
+  __sync_fetch_and_add(&h->total_ns, wait);
+  if (wait > h->max_ns) h->max_ns = wait;  // racy by design: a max, not a sum
+  if (slow_log) {
+    struct wf_sched_slow *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+    if (!r) {
+      count(WF_SCHED_CNT_LOST);
+      return 0;
+    }
+    r->ts_ns = now;
+    r->wait_ns = wait;
+    r->pid = pid;
+    r->tgid = k.tgid;
+    r->prev_pid = BPF_CORE_READ(prev, pid);
+    r->prev_tgid = BPF_CORE_READ(prev, tgid);
+    r->cpu = bpf_get_smp_processor_id();
+    r->preempted = preempted;
+    __builtin_memcpy(r->comm, k.comm, sizeof r->comm);
+    BPF_CORE_READ_STR_INTO(&r->prev_comm, prev, comm);
+    bpf_ringbuf_submit(r, 0);
+  }
+  return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child) {
+  if (!filter_pids) return 0;
+  __u32 ptgid = parent->tgid, ctgid = child->tgid;
+  if (ptgid == ctgid || !bpf_map_lookup_elem(&traced, &ptgid)) return 0;
+  __u8 one = 1;
+  bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+  return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -201,6 +201,11 @@ int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
 #define BOUND(v, max) \
   asm volatile("if %[r] <= %[m] goto +1; %[r] = %[m]" : [r] "+r"(v) : [m] "i"(max))
 
+static __always_inline __u64 rec_arg(struct wf_file_rec *r, __u32 i) {
+  BOUND(i, 5);
+  return r->args[i];
+}
+
 // Appends n bytes of src at out->data[*off]. The bounds keep the verifier
 // sure that every copy stays inside data[].
 static __always_inline void put(struct wf_file_out *o, __u32 *off, const char *src, __u32 n, __u32 max) {
@@ -256,7 +261,19 @@ int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
   r->exit_ns = bpf_ktime_get_ns();
   bpf_get_current_comm(r->comm, sizeof r->comm);
   struct wf_file_rule *rule = bpf_map_lookup_elem(&rules, &nr);
-  if (rule && rule->kind == WF_FK_OPEN && ret >= 0) {
+  if (!rule) return 0;
+  // A path string in a page not yet faulted in cannot be read at entry (BPF
+  // may not fault); the syscall has read it since, so it is resident now.
+  __u8 p1 = rule->path1, d1 = rule->dfd1, p2 = rule->path2, d2 = rule->dfd2;
+  if (p1 < 6 && (r->slot[0].flags & WF_FS_STR_FAULT)) {
+    r->slot[0].flags &= ~WF_FS_STR_FAULT;
+    slot_path(&r->slot[0], rec_arg(r, p1), d1 < 6, d1 < 6 ? (int)rec_arg(r, d1) : -100);
+  }
+  if (p2 < 6 && (r->slot[1].flags & WF_FS_STR_FAULT)) {
+    r->slot[1].flags &= ~WF_FS_STR_FAULT;
+    slot_path(&r->slot[1], rec_arg(r, p2), d2 < 6, d2 < 6 ? (int)rec_arg(r, d2) : -100);
+  }
+  if (rule->kind == WF_FK_OPEN && ret >= 0) {
     // The opened file's own path: absolute, symlinks and .. already resolved.
     struct wf_file_slot *s = &r->slot[0];
     s->flags &= ~(WF_FS_COMPS_BASE | WF_FS_COMPS_TRUNC);

@@ -69,6 +69,8 @@ struct wf_file_rec {
   __u32 tid;
   __u32 uid;
   char comm[WF_FILES_COMM_LEN];
+  __u32 active;   /* between entry and exit (BPF side only) */
+  __u32 pad2;
   struct wf_file_slot slot[2];
 };
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,12 @@ TEST(Files, HeadThenEchoToSomefile) {
   uint64_t motd_read_bytes = 0;
   for (const FileEvent& e : r.events) {
     EXPECT_GE(e.exit_ns, e.enter_ns);
+    // Every event renders as valid JSON and as text without control bytes.
+    auto j = nlohmann::json::parse(whyfail::views::file_json(e));
+    EXPECT_EQ(j["pid"].get<int>(), e.pid);
+    for (unsigned char ch : whyfail::views::file_text(e)) {
+      EXPECT_FALSE(ch < 0x20 || ch == 0x7f);
+    }
     if (e.path[0].present && e.path[0].path == motd.string()) {
       if (e.syscall == "openat" || e.syscall == "open") {
         ++motd_opens;

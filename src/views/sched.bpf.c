@@ -72,6 +72,15 @@ static __always_inline void stamp(struct task_struct *t, __u32 preempted) {
   if (bpf_map_update_elem(&start, &pid, &v, BPF_ANY)) count(WF_SCHED_CNT_NOSTART);
 }
 
+// sched_waking fires on every try_to_wake_up(); sched_wakeup, later and more
+// precise, is skipped on some paths (a task still queued after a delayed
+// dequeue is requeued without it on some kernels): stamp at waking, refine at wakeup.
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p) {
+  stamp(p, 0);
+  return 0;
+}
+
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p) {
   stamp(p, 0);

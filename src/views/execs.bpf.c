@@ -15,6 +15,7 @@
 #include "views_path.bpf.h"
 
 const volatile __u32 self_tgid = 0;  // whyfail itself
+const volatile __u8 report_exits = 0;  // --tree
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -106,6 +107,7 @@ static __always_inline int on_enter(__u64 ufilename, __u64 uargv, __s32 dfd, __u
   }
   struct wf_exec_rec *r = bpf_map_lookup_elem(&inflight, &tid);
   if (!r) return 0;
+  r->kind = WF_EXEC_KIND_EXEC;
   r->enter_ns = bpf_ktime_get_ns();
   r->pid = tgid;
   r->tid = tid;
@@ -198,5 +200,26 @@ int on_execve_exit(struct trace_event_raw_sys_exit *ctx) { return on_exit(ctx->r
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int on_execveat_exit(struct trace_event_raw_sys_exit *ctx) { return on_exit(ctx->ret); }
+
+// --tree: the end of every process (its last thread), with its wait status.
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_process_exit, struct task_struct *p, bool group_dead) {
+  if (!report_exits || !group_dead) return 0;  // only the last thread ends the process
+  if ((__u32)p->tgid == self_tgid) return 0;
+  struct wf_exit_rec *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+  if (!r) {
+    count(WF_EXEC_CNT_LOST);
+    return 0;
+  }
+  r->kind = WF_EXEC_KIND_EXIT;
+  r->pid = p->tgid;
+  r->ppid = BPF_CORE_READ(p, real_parent, tgid);
+  r->exit_code = p->exit_code;
+  r->start_ns = p->start_time;
+  r->exit_ns = bpf_ktime_get_ns();
+  BPF_CORE_READ_STR_INTO(&r->comm, p, comm);
+  bpf_ringbuf_submit(r, 0);
+  return 0;
+}
 
 char LICENSE[] SEC("license") = "GPL";

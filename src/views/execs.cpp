@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <ostream>
 
 #include "decode/decoder.h"
@@ -43,6 +44,8 @@ std::string wall_iso(int64_t wall_ns) {
 
 Result<ExecEvent> decode_exec(const void* data, std::size_t size, int64_t mono_to_wall_ns) {
   constexpr std::size_t head = offsetof(wf_exec_rec, args);
+  if (size >= sizeof(uint32_t) && *static_cast<const uint32_t*>(data) != WF_EXEC_KIND_EXEC)
+    return fail(0, "not an exec record");
   if (size < head) return fail(0, fmt::format("execs record of {} bytes (at least {} expected)", size, head));
   const auto* r = static_cast<const wf_exec_rec*>(data);
   if (r->args_len > size - head || r->args_len > WF_EXEC_ARGS_BYTES || r->cwd_len > sizeof r->cwd)
@@ -166,21 +169,56 @@ std::string execs_limits_text() {
 Result<int> run_execs(const ViewOptions& opts, std::ostream& out) {
   const int64_t offset = mono_to_wall_offset_ns();
   uint64_t shown = 0, bad = 0;
+  std::map<pid_t, int> depth;  // --tree: pid -> indentation
   auto on_record = [&](const void* data, std::size_t size) {
     try {
+      if (size >= sizeof(wf_exit_rec) && *static_cast<const uint32_t*>(data) == WF_EXEC_KIND_EXIT) {
+        wf_exit_rec x;
+        std::memcpy(&x, data, sizeof x);
+        auto it = depth.find(static_cast<pid_t>(x.pid));
+        if (it == depth.end()) return;  // only processes this run saw exec
+        std::string comm = cstr(x.comm, sizeof x.comm);
+        int st = x.exit_code;
+        std::string how = (st & 0x7f) ? fmt::format("killed by signal {}", st & 0x7f)
+                                      : fmt::format("exit {}", (st >> 8) & 0xff);
+        double life_ms = x.exit_ns >= x.start_ns ? (x.exit_ns - x.start_ns) / 1e6 : 0;
+        if (opts.json) {
+          report::Json j;
+          j["type"] = "exit";
+          j["pid"] = x.pid;
+          j["ppid"] = x.ppid;
+          j["comm"] = report::bytes_to_json(comm, false);
+          j["wait_status"] = st;
+          j["ended"] = how;
+          j["lifetime_ns"] = x.exit_ns >= x.start_ns ? x.exit_ns - x.start_ns : 0;
+          out << report::json_line(j) << '\n';
+        } else {
+          out << std::string(static_cast<std::size_t>(it->second) * 2, ' ')
+              << fmt::format("`- {} {} ended: {}, after {:.3f} ms\n", x.pid, report::escape_c(comm), how, life_ms);
+        }
+        depth.erase(it);
+        return;
+      }
       auto e = decode_exec(data, size, offset);
       if (!e) {
         ++bad;
         return;
       }
       if (!exec_matches(*e, opts.filters)) return;
+      int d = 0;
+      if (opts.tree) {
+        auto p = depth.find(e->ppid);
+        d = p == depth.end() ? 0 : p->second + 1;
+        depth[e->pid] = d;
+      }
+      if (opts.tree && !opts.json) out << std::string(static_cast<std::size_t>(d) * 2, ' ');
       out << (opts.json ? exec_json(*e) : exec_text(*e)) << '\n';
       ++shown;
     } catch (...) {
       ++bad;  // a C callback: nothing may cross it
     }
   };
-  auto loader = ExecsLoader::load(getpid(), opts.ring_bytes, on_record);
+  auto loader = ExecsLoader::load(getpid(), opts.ring_bytes, opts.tree, on_record);
   if (!loader) return tl::unexpected(loader.error());
   if (auto a = (*loader)->attach(); !a) return tl::unexpected(a.error());
   if (!opts.json) out << exec_text_header() << '\n';

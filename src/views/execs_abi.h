@@ -37,7 +37,24 @@ enum wf_exec_counter {
   WF_EXEC_CNT_MAX = 2,
 };
 
+/* Record kinds: the first field of every record. */
+#define WF_EXEC_KIND_EXEC 1u
+#define WF_EXEC_KIND_EXIT 2u
+
+/* --tree: a process (thread group) ended. */
+struct wf_exit_rec {
+  __u32 kind;        /* WF_EXEC_KIND_EXIT */
+  __u32 pid;
+  __u32 ppid;
+  __s32 exit_code;   /* the wait status: exit status << 8 | signal */
+  __u64 start_ns;    /* task->start_time (CLOCK_MONOTONIC) */
+  __u64 exit_ns;
+  char comm[WF_EXEC_COMM_LEN];
+};
+
 struct wf_exec_rec {
+  __u32 kind;       /* WF_EXEC_KIND_EXEC */
+  __u32 pad0;
   __u64 enter_ns;   /* CLOCK_MONOTONIC (bpf_ktime_get_ns) at sys_enter */
   __u64 exit_ns;
   __u32 pid;        /* tgid */

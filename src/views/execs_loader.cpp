@@ -15,7 +15,7 @@ void ExecsLoader::SkelDeleter::operator()(struct execs* s) const { execs__destro
 void ExecsLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_buffer__free(r); }
 ExecsLoader::~ExecsLoader() = default;
 
-Result<std::unique_ptr<ExecsLoader>> ExecsLoader::load(pid_t self_tgid, std::size_t ring_bytes,
+Result<std::unique_ptr<ExecsLoader>> ExecsLoader::load(pid_t self_tgid, std::size_t ring_bytes, bool report_exits,
                                                        RecordHandler on_record) {
   capture_libbpf_messages();
   std::unique_ptr<ExecsLoader> l(new ExecsLoader());
@@ -27,6 +27,8 @@ Result<std::unique_ptr<ExecsLoader>> ExecsLoader::load(pid_t self_tgid, std::siz
   if (!l->skel_) return fail(errno ? errno : EINVAL, "opening the execs BPF object", bpf_hint(errno));
   struct execs* s = l->skel_.get();
   s->rodata->self_tgid = static_cast<uint32_t>(self_tgid);
+  s->rodata->report_exits = report_exits;
+  bpf_program__set_autoload(s->progs.on_process_exit, report_exits);
   // 4 MiB: ~200 execs with full 16 KiB argv between two polls.
   int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring_size(ring_bytes, 4u << 20)));
   if (rc) return fail(libbpf_err(rc), "sizing the execs ring buffer");

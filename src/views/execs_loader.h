@@ -23,7 +23,7 @@ using RecordHandler = std::function<void(const void* data, std::size_t size)>;
 
 class ExecsLoader {
  public:
-  static Result<std::unique_ptr<ExecsLoader>> load(pid_t self_tgid, std::size_t ring_bytes, RecordHandler on_record);
+  static Result<std::unique_ptr<ExecsLoader>> load(pid_t self_tgid, std::size_t ring_bytes, bool report_exits, RecordHandler on_record);
   ~ExecsLoader();
   ExecsLoader(const ExecsLoader&) = delete;
   ExecsLoader& operator=(const ExecsLoader&) = delete;

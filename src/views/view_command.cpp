@@ -14,13 +14,14 @@ namespace whyfail::views {
 
 namespace {
 
-const char* kHelp = R"(usage: whyfail execs [--json] [--comm NAME] [--pid PID] [--uid UID] [--duration S]
+const char* kHelp = R"(usage: whyfail execs [--tree] [--json] [--comm NAME] [--pid PID] [--uid UID] [--duration S]
        whyfail files [--compact | -c] [--json] [filters] [--duration S] [-- CMD ARGS...]
        whyfail sched [--min-ms N] [--interval S] [--slow-log] [--json] [filters] [--duration S] [-- CMD ARGS...]
 
 System-wide views, from the kernel's tracepoints (works under lockdown=integrity; needs root).
   execs   every exec, successful or failed: pid, ppid, uid, comm before/after, argv, cwd,
           errno of a failure, the #! interpreter of a script
+          --tree     each exec indented under its parent; process ends with status and lifetime
   files   every file operation, one line per completed call: the path of each fd read from
           the task's file table, open flags and octal modes, bytes, errno
           --compact  fatrace-like letters per process and path (O R W C D M S T < >, ! failed, + O_CREAT)
@@ -80,6 +81,8 @@ Result<int> run_view_command(int argc, char** argv) {
       double d = 0;
       if (auto r = number(&d); !r) return tl::unexpected(r.error());
       view.ring_bytes = static_cast<std::size_t>(d);
+    } else if (verb == "execs" && a == "--tree") {
+      view.tree = true;
     } else if (verb == "files" && a == "--compact") {
       fo.compact = true;
     } else if (verb == "files" && (a == "-c" || a == "--summary")) {

@@ -19,6 +19,7 @@ struct ViewOptions {
   ViewFilters filters;
   double duration_s = 0;           // 0: until SIGINT/SIGTERM
   bool json = false;
+  bool tree = false;               // execs --tree: indent under the parent, show process ends
   std::size_t ring_bytes = 0;      // 0: the view's default
   std::vector<std::string> command;  // `-- CMD`: trace it (and its tree); stop when it ends
 };

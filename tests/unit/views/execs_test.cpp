@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -85,7 +86,7 @@ struct Session {
       skip = "needs root for BPF";
       return;
     }
-    auto l = ExecsLoader::load(getpid(), 0, [this](const void* d, std::size_t n) {
+    auto l = ExecsLoader::load(getpid(), 0, false, [this](const void* d, std::size_t n) {
       auto e = whyfail::views::decode_exec(d, n, offset);
       if (e) events.push_back(*e);
       else bad.push_back(e.error().what);
@@ -239,4 +240,31 @@ TEST(Execs, LongArgvIsCountedAndTruncationShown) {
   auto j = nlohmann::json::parse(whyfail::views::exec_json(*e));
   EXPECT_TRUE(j["argv_truncated"].get<bool>());
   EXPECT_EQ(e->cwd, "/");
+}
+
+TEST(Execs, TreeModeReportsEachProcessEndWithItsStatus) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
+  std::map<pid_t, wf_exit_rec> exits;
+  auto l = ExecsLoader::load(getpid(), 0, true, [&](const void* d, std::size_t n) {
+    if (n >= sizeof(wf_exit_rec) && *static_cast<const uint32_t*>(d) == WF_EXEC_KIND_EXIT) {
+      wf_exit_rec x;
+      std::memcpy(&x, d, sizeof x);
+      exits[static_cast<pid_t>(x.pid)] = x;
+    }
+  });
+  if (!l) GTEST_SKIP() << l.error().message();
+  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  // sh exits 3 after a child sleep; the parent sees the same statuses through wait().
+  pid_t child = spawn({"/bin/sh", "-c", "sleep 0.05; exit 3"}, "/");
+  int st = -1;
+  for (;;) {
+    (void)(*l)->poll(20);
+    if (waitpid(child, &st, WNOHANG) == child) break;
+  }
+  for (int i = 0; i < 5; ++i) (void)(*l)->poll(20);
+  ASSERT_TRUE(exits.count(child));
+  const wf_exit_rec& x = exits[child];
+  EXPECT_EQ(x.exit_code, st);  // the same wait status the parent got
+  EXPECT_EQ(static_cast<pid_t>(x.ppid), getpid());
+  EXPECT_GE(x.exit_ns - x.start_ns, 50000000u);  // it slept 50 ms
 }

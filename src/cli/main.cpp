@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/session.h"
+#include "views/view_command.h"
 
 namespace {
 
@@ -29,6 +30,12 @@ int report_error(const whyfail::Error& e, int status) {
 
 int run(int argc, char** argv) {
   using namespace whyfail::cli;
+  // System-wide views (src/views) parse their own options.
+  if (argc >= 2 && whyfail::views::is_view_verb(argv[1])) {
+    auto status = whyfail::views::run_view_command(argc - 1, argv + 1);
+    if (!status) return report_error(status.error(), status.error().err ? kTraceError : kUsageError);
+    return *status;
+  }
   auto options = parse_options(argc, argv);
   if (!options) return report_error(options.error(), kUsageError);
   switch (options->verb) {

@@ -12,6 +12,7 @@
 #include "decode/decoder.h"
 #include "report/escape.h"
 #include "report/json.h"
+#include "views/json_text.h"
 #include "views/execs_abi.h"
 #include "views/execs_loader.h"
 #include "views/path_components.h"
@@ -141,7 +142,7 @@ std::string exec_json(const ExecEvent& e) {
   if (e.arg_cut) j["argv_string_cut"] = true;
   if (e.argv_fault) j["argv_fault"] = true;
   j["cwd"] = e.cwd.empty() ? report::Json(nullptr) : report::bytes_to_json(e.cwd, e.cwd_truncated);
-  return report::json_line(j);
+  return json_text(j);
 }
 
 bool exec_matches(const ExecEvent& e, const ViewFilters& f) {
@@ -191,7 +192,7 @@ Result<int> run_execs(const ViewOptions& opts, std::ostream& out) {
           j["wait_status"] = st;
           j["ended"] = how;
           j["lifetime_ns"] = x.exit_ns >= x.start_ns ? x.exit_ns - x.start_ns : 0;
-          out << report::json_line(j) << '\n';
+          out << json_text(j) << '\n';
         } else {
           out << std::string(static_cast<std::size_t>(it->second) * 2, ' ')
               << fmt::format("`- {} {} ended: {}, after {:.3f} ms\n", x.pid, report::escape_c(comm), how, life_ms);
@@ -240,7 +241,7 @@ Result<int> run_execs(const ViewOptions& opts, std::ostream& out) {
     j["lost_ring_full"] = c[WF_EXEC_CNT_LOST];
     j["lost_no_slot"] = c[WF_EXEC_CNT_NOSLOT];
     j["bad_records"] = bad;
-    out << report::json_line(j) << '\n';
+    out << json_text(j) << '\n';
   } else {
     out << fmt::format("# {} execs shown, {} lost ({} ring buffer full, {} too many in flight)", shown, lost,
                        c[WF_EXEC_CNT_LOST], c[WF_EXEC_CNT_NOSLOT]);

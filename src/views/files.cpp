@@ -19,6 +19,7 @@
 #include "decode/xlat/flags.h"
 #include "report/escape.h"
 #include "report/json.h"
+#include "views/json_text.h"
 #include "trace/bpf/process_launch.h"
 #include "views/files_abi.h"
 #include "views/files_loader.h"
@@ -204,7 +205,7 @@ std::string file_json(const FileEvent& e) {
   j["ret"] = e.ret;
   if (e.ret < 0) j["errno"] = decode::errno_name(static_cast<int>(-e.ret));
   if (uint64_t b = file_bytes(e)) j["bytes"] = b;
-  return report::json_line(j);
+  return json_text(j);
 }
 
 namespace {
@@ -327,7 +328,8 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
   while (!loop.done()) {
     auto n = (*loader)->poll(100);
     if (!n) return tl::unexpected(n.error());
-    if (opts.compact) compact.flush();
+    // --compact merges consecutive accesses: print the pending line only once quiet.
+    if (opts.compact && *n == 0) compact.flush();
     out.flush();
     if (child) {
       int st = 0;
@@ -353,7 +355,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
         j["path"] = report::bytes_to_json(std::get<2>(k), false);
         j["opens"] = t.opens; j["reads"] = t.reads; j["writes"] = t.writes;
         j["read_bytes"] = t.rbytes; j["write_bytes"] = t.wbytes; j["failures"] = t.failures;
-        out << report::json_line(j) << '\n';
+        out << json_text(j) << '\n';
       }
     } else {
       out << fmt::format("{:<7} {:<16} {:>6} {:>7} {:>7} {:>12} {:>12} {:>5}  PATH\n", "PID", "COMM", "OPENS",
@@ -375,7 +377,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     j["lost_no_slot"] = c[WF_FILES_CNT_NOSLOT];
     j["unpaired_dropped"] = c[WF_FILES_CNT_MISMATCH];
     j["bad_records"] = bad;
-    out << report::json_line(j) << '\n';
+    out << json_text(j) << '\n';
   } else {
     out << fmt::format("# {} calls shown, {} lost ({} ring buffer full, {} no slot), {} exits without their entry "
                        "dropped\n",

@@ -12,6 +12,7 @@
 
 #include "report/escape.h"
 #include "report/json.h"
+#include "views/json_text.h"
 #include "trace/bpf/process_launch.h"
 #include "views/run_loop.h"
 #include "views/sched_abi.h"
@@ -85,7 +86,7 @@ std::string sched_histogram_json(const SchedHistogram& h) {
     slots.push_back(b);
   }
   j["log2_us"] = std::move(slots);
-  return report::json_line(j);
+  return json_text(j);
 }
 
 Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
@@ -121,7 +122,7 @@ Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
         j["after"] = r->preempted ? "preemption" : "wakeup";
         j["prev_pid"] = r->prev_pid;
         j["prev_comm"] = report::bytes_to_json(prev, false);
-        out << report::json_line(j) << '\n';
+        out << json_text(j) << '\n';
       } else {
         out << fmt::format("slow: {}({}) waited {:.3f} ms for cpu {} after {}; {}({}) was running\n",
                            report::escape_c(comm), r->pid, r->wait_ns / 1e6, r->cpu,
@@ -167,7 +168,7 @@ Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
       if (keep(static_cast<pid_t>(s.tgid), s.comm)) rows.push_back(std::move(s));
     }
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.total_ns > b.total_ns; });
-    for (const auto& s : rows) out << (opts.view.json ? sched_histogram_json(s) : sched_histogram_text(s) + "\n");
+    for (const auto& s : rows) out << (opts.view.json ? sched_histogram_json(s) : sched_histogram_text(s)) << "\n";
     out.flush();
   };
   int exit_code = 0;
@@ -200,7 +201,7 @@ Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
     j["lost_slow_log"] = c[WF_SCHED_CNT_LOST];
     j["unmeasured_no_slot"] = c[WF_SCHED_CNT_NOSTART];
     j["unmeasured_no_histogram"] = c[WF_SCHED_CNT_NOHIST];
-    out << report::json_line(j) << '\n';
+    out << json_text(j) << '\n';
   } else {
     out << fmt::format("# lost: {} slow-log records (ring full), {} waits not measured (tables full)\n",
                        c[WF_SCHED_CNT_LOST], c[WF_SCHED_CNT_NOSTART] + c[WF_SCHED_CNT_NOHIST]);

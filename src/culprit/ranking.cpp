@@ -28,6 +28,8 @@ struct Scored {
   const FailureRecord* record = nullptr;
   double score = 0.0;
   double strength = 0.0;
+  double benign_penalty = 0.0;    // how harmless the call looks (benign.h)
+  double message_strength = 0.0;  // how strongly the program's own messages point at it
   std::vector<std::string> evidence;
 };
 
@@ -197,6 +199,7 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
     MessageEvidence ev = match_messages(r, objects[i], input.corpus, input.tree);
     s.score += ev.score;
     s.strength += 0.8 * ev.strength;
+    s.message_strength = ev.strength;
     for (std::string& reason : ev.reasons) s.evidence.push_back(std::move(reason));
 
     // Order: the last serious failure before the process ended or spoke up.
@@ -211,6 +214,7 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
       s.score += kLastBeforeMessage / (1.0 + static_cast<double>(before_msg));
     }
 
+    s.benign_penalty = benign[i].penalty;
     if (benign[i].penalty > 0) {
       // A message naming the very path outweighs a look-alike pattern.
       s.score -= benign[i].penalty;
@@ -233,6 +237,11 @@ Ranking rank_failures(const RankInput& input, std::size_t keep) {
 
   std::stable_sort(scored.begin(), scored.end(),
                    [](const Scored& a, const Scored& b) { return a.score > b.score; });
+
+  // A harmless-looking failure that nothing the program wrote points at does
+  // not explain a failed run (a SIGSEGV, an exit 1 after a logic check):
+  // naming it would send the user after the wrong thing. Say nothing instead.
+  if (scored[0].benign_penalty >= kBenignMedium && scored[0].message_strength <= 0.0) return ranking;
 
   const double margin = scored.size() > 1 ? scored[0].score - scored[1].score : std::max(0.0, scored[0].score);
   double confidence = 0.1 + 0.45 * (1.0 - std::exp(-margin / 3.0)) + 0.44 * std::min(1.0, scored[0].strength);

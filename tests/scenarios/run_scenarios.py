@@ -154,7 +154,10 @@ def run_case(spec, args, env):
             result["detail"] = "setup failed: " + setup.stderr.decode(errors="replace").strip()
             return result
         out = os.path.join(scratch, "whyfail.jsonl")
-        cmd = [args.whyfail, "--json", "-o", out, "--", "/bin/sh", spec["path"], "run", workdir]
+        cmd = [args.whyfail, "--json", "-o", out]
+        if args.backend:
+            cmd.append("--backend=" + args.backend)
+        cmd += ["--", "/bin/sh", spec["path"], "run", workdir]
         try:
             proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
                                   timeout=args.timeout)
@@ -177,7 +180,10 @@ def run_case(spec, args, env):
             return result
         verdicts = [r for r in records if r.get("type") == "verdict"]
         failures = [r for r in records if r.get("type") == "syscall" and r.get("errno")]
-        keywords = [substitute(k, workdir) for k in spec["keywords"]]
+        # --culprit-only: the explanation's facts are not required (the eBPF
+        # backend explains after the process is gone, when a relative path or
+        # the process's own state can no longer be read).
+        keywords = [] if args.culprit_only else [substitute(k, workdir) for k in spec["keywords"]]
         naive = failures[-1] if failures else None
         result["naive_ok"], result["naive_detail"] = judge(naive, spec, keywords)
         result["naive"] = describe(naive)
@@ -220,6 +226,9 @@ def main():
     p.add_argument("--progs", help="directory of the built tests/progs (default: next to whyfail)")
     p.add_argument("--cases", default=os.path.join(HERE, "cases"))
     p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--backend", help="pass --backend=NAME to whyfail (default: its own choice)")
+    p.add_argument("--culprit-only", action="store_true",
+                   help="judge the culprit call and errno only, not the explanation's keywords")
     p.add_argument("--keep", action="store_true", help="keep each case's directory and JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="print explanations")
     p.add_argument("only", nargs="*", help="case names to run (default: all)")

@@ -1,4 +1,5 @@
 // The capture table compiled for the BPF program from sysent's rules.
+#include <algorithm>
 #include "capture_rules.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +32,12 @@ TEST(CaptureRules, WritesAreReportedEvenWhenTheySucceed) {
   EXPECT_EQ(rules[SYS_write].caps[0].kind, WF_CAP_BUFFER);
   EXPECT_EQ(rules[SYS_write].caps[0].size_from, WF_SIZE_ARG);
   EXPECT_EQ(rules[SYS_write].caps[0].len_arg, 2);
-  EXPECT_EQ(rules[SYS_write].caps[0].limit, spec.string_limit);
+  // Successful writes are not shown in failures-only mode; their bytes are the
+  // program's messages for the culprit: message_limit, bounded by WF_CAP_MAX.
+  EXPECT_EQ(rules[SYS_write].caps[0].limit, std::min<std::size_t>(WF_CAP_MAX, spec.message_limit));
+  spec.only_failures = false;  // shown: -s applies
+  EXPECT_EQ(build_capture_rules(spec)[SYS_write].caps[0].limit, spec.string_limit);
+  spec.only_failures = true;
   spec.system_wide = true;  // not every write on the machine
   EXPECT_FALSE(build_capture_rules(spec)[SYS_write].flags & WF_RULE_ALWAYS);
 }

@@ -24,6 +24,12 @@ constexpr const char* kCulpritNeeds[] = {
     "execve", "execveat", "exit", "exit_group",
 };
 
+// The calls of kCulpritNeeds whose first argument is the fd they write to.
+bool is_message_call(std::string_view name) {
+  return name == "write" || name == "writev" || name == "pwrite64" || name == "pwritev" ||
+         name == "pwritev2" || name == "sendto" || name == "sendmsg";
+}
+
 int64_t realtime_offset_ns() {
   timespec real {}, mono {};
   clock_gettime(CLOCK_REALTIME, &real);
@@ -67,7 +73,13 @@ trace::TraceSpec build_trace_spec(const Options& options, const SyscallFilter& d
   spec.restricted = display.restricted;
   if (display.restricted) {
     for (const char* name : kCulpritNeeds) {
-      if (const auto* info = sysent::syscall_by_name(name)) spec.syscalls.set(static_cast<std::size_t>(info->nr));
+      const auto* info = sysent::syscall_by_name(name);
+      if (!info) continue;
+      const auto nr = static_cast<std::size_t>(info->nr);
+      // A write the user did not ask for matters only as an error message:
+      // stdout/stderr. Stopping for every write would cost what -e saves.
+      if (!spec.syscalls.test(nr) && is_message_call(name)) spec.message_only.set(nr);
+      spec.syscalls.set(nr);
     }
   }
   spec.use_seccomp = options.seccomp != SeccompChoice::Off;

@@ -21,6 +21,8 @@ struct TraceSpec {
   bool follow_forks = true;           // -f (default on)
   SyscallSet syscalls;                // which syscalls to stop for (all set = all)
   bool restricted = false;            // syscalls is a subset: the launched command gets a seccomp filter
+  SyscallSet message_only;            // of syscalls, those added only for the program's messages
+                                      // (not asked for): a seccomp filter stops them only for fd 1 and 2
   bool use_seccomp = true;            // allowed to use a seccomp filter when restricted
   std::size_t string_limit = 64;      // -s: bytes captured from buffers and non-path strings
   std::size_t path_limit = 4096;      // bytes captured from path strings (PATH_MAX)

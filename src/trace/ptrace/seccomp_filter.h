@@ -13,8 +13,10 @@ namespace whyfail::trace::ptrace {
 
 // Classic BPF program: x86_64 syscalls in `selected` trace, the rest are
 // allowed. Fork, clone and exec need no entry here: the tracer follows them
-// through PTRACE_EVENT_* stops, which a filter does not suppress.
-std::vector<sock_filter> build_seccomp_filter(const SyscallSet& selected);
+// through PTRACE_EVENT_* stops, which a filter does not suppress. Syscalls
+// also in `message_only` trace only when their first argument is fd 1 or 2.
+std::vector<sock_filter> build_seccomp_filter(const SyscallSet& selected,
+                                              const SyscallSet& message_only = {});
 
 // Installs `program` in the calling process. Runs in the forked child between
 // fork and exec, so it only makes raw system calls. Returns 0 or an errno.

@@ -232,7 +232,7 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
 Result<void> PtraceTracer::start(const TraceSpec& spec) {
   if (!spec.command.empty()) {
     std::vector<sock_filter> filter;
-    if (seccomp_) filter = build_seccomp_filter(spec.syscalls);
+    if (seccomp_) filter = build_seccomp_filter(spec.syscalls, spec.message_only);
     auto child = launch(spec, options_, filter);
     if (!child) return tl::unexpected(child.error());
     root_ = std::move(*child);

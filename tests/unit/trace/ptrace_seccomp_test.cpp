@@ -66,6 +66,28 @@ TEST(PtraceSeccomp, OnlySelectedSyscallsAreReportedAndStopped) {
   EXPECT_GT(unfiltered.stats.syscall_stops, 4 * unfiltered.calls.size());
 }
 
+// Writes added for the culprit's sake (not asked for) stop only when they go
+// to stdout or stderr: the filter compares their first argument.
+TEST(PtraceSeccomp, MessageOnlyWritesStopForStdoutAndStderrOnly) {
+  // (Not a shell: its redirections dup2 the target onto fd 1 and write there.)
+  TraceSpec spec = openat_only({"/usr/bin/python3", "-S", "-c",
+                                "import os; os.write(1, b'out\\n'); os.write(2, b'err\\n'); "
+                                "fd = os.open('/dev/null', os.O_WRONLY); os.write(fd, b'file')"},
+                               true);
+  spec.syscalls.set(SYS_write);
+  spec.message_only.set(SYS_write);
+  EventCollector sink;
+  auto backend = ptrace::make_ptrace_backend();
+  auto out = backend->run(spec, sink);
+  ASSERT_TRUE(out) << out.error().message();
+  std::multiset<uint64_t> write_fds;
+  for (const SyscallEvent& s : sink.all<SyscallEvent>())
+    if (s.nr == SYS_write) write_fds.insert(s.args[0]);
+  EXPECT_EQ(write_fds.count(1), 1u);
+  EXPECT_EQ(write_fds.count(2), 1u);
+  EXPECT_EQ(write_fds.size(), 2u) << "the write to /dev/null must not stop";
+}
+
 // With a seccomp filter whyfail never detaches (the tracee would be left with
 // ENOSYS): request_stop is ignored and the command runs to its end, traced.
 TEST(PtraceSeccomp, RequestStopDoesNotDetachAFilteredTracee) {

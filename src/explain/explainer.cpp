@@ -100,7 +100,11 @@ Explanation explain_failure(const trace::SyscallEvent& event, const ExplainConte
     if (!proc.creds().valid && event.tid != event.pid && event.pid > 0) proc = ProcState(event.pid);
     Call call(event, context, proc);
     std::vector<Cause> causes;
-    if (!proc.creds().valid) {
+    // A zombie still has /proc/PID/status (credentials) but no root, cwd or
+    // fds any more: explained after the fact (eBPF backend), it is as gone.
+    const bool zombie = !context.live && proc.creds().valid &&
+                        ::access(("/proc/" + std::to_string(event.pid) + "/root/").c_str(), F_OK) != 0;
+    if (!proc.creds().valid || zombie) {
       causes = after_exit_causes(event, context);
       causes.push_back(make_cause("check.process-gone",
                                   "process " + std::to_string(event.pid) +

@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "files_abi.h"
+#include "views_tree.bpf.h"
 #include "views_path.bpf.h"
 
 const volatile __u32 self_tgid = 0;
@@ -304,11 +305,7 @@ int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(files_fork, struct task_struct *parent, struct task_struct *child) {
-  if (!filter_pids) return 0;
-  __u32 ptgid = parent->tgid, ctgid = child->tgid;
-  if (ptgid == ctgid || !bpf_map_lookup_elem(&traced, &ptgid)) return 0;
-  __u8 one = 1;
-  bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+  if (filter_pids) views_follow_fork(&traced, parent, child);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "sched_abi.h"
+#include "views_tree.bpf.h"
 
 const volatile __u64 min_ns = 0;       // --min-ms: shorter waits are not counted
 const volatile __u8 filter_pids = 0;   // only tgids in `traced` (whyfail sched -- CMD)
@@ -160,11 +161,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child) {
-  if (!filter_pids) return 0;
-  __u32 ptgid = parent->tgid, ctgid = child->tgid;
-  if (ptgid == ctgid || !bpf_map_lookup_elem(&traced, &ptgid)) return 0;
-  __u8 one = 1;
-  bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+  if (filter_pids) views_follow_fork(&traced, parent, child);
   return 0;
 }
 

@@ -89,13 +89,10 @@ std::vector<wf_rule> build_capture_rules(const TraceSpec& spec) {
     r.flags = WF_RULE_TRACED;
     if (is_write_family(nr) && !spec.system_wide) r.flags |= WF_RULE_ALWAYS;
     if (is_exec(nr) && needs_entry_stash(spec)) r.flags |= WF_RULE_STASH;
+    // rt_sigreturn (its restored rax may look like a failure, -EINTR), exit and
+    // exit_group (unfinished) stay traced in failures-only mode: the ptrace
+    // backend reports them too, and the culprit judges them.
     const sysent::SyscallInfo* info = sysent::syscall_by_nr(nr);
-    // rt_sigreturn "returns" the interrupted call's rax (often -EINTR): not a
-    // failure of its own. (exit and exit_group never reach sys_exit.)
-    if (info != nullptr && info->ret == sysent::RetType::NoReturn && spec.only_failures) {
-      r.flags = 0;
-      continue;
-    }
     if (info == nullptr || !info->known_signature) continue;
     for (int a = 0; a < info->nargs && a < 6 && r.ncaps < WF_MAX_CAPS; ++a) {
       const sysent::ArgInfo& ai = info->args[a];

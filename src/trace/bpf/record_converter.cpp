@@ -1,5 +1,6 @@
 #include "record_converter.h"
 
+#include <csignal>
 #include <cstring>
 #include <string>
 
@@ -33,6 +34,23 @@ ExitEvent exit_event(const wf_exit_rec& r) {
   return e;
 }
 
+SignalEvent signal_event(const wf_signal_rec& r) {
+  SignalEvent e;
+  e.ts_ns = r.h.ts_ns;
+  e.pid = static_cast<pid_t>(r.pid);
+  e.tid = static_cast<pid_t>(r.tid);
+  e.signo = r.signo;
+  e.si_code = r.code;
+  // si_pid/si_uid name a sender only for signals sent by a process (and a
+  // child's for SIGCHLD); elsewhere the union holds other fields. Same rule
+  // as the ptrace backend.
+  if (r.code <= 0 || r.signo == SIGCHLD) {
+    e.sender_pid = static_cast<pid_t>(r.sender_pid);
+    e.sender_uid = static_cast<uid_t>(r.sender_uid);
+  }
+  return e;
+}
+
 }  // namespace
 
 std::optional<Event> RecordConverter::convert(const void* data, std::size_t size) {
@@ -45,6 +63,22 @@ std::optional<Event> RecordConverter::convert(const void* data, std::size_t size
   switch (h.type) {
     case WF_REC_SYSCALL:
       return syscall(p, h.size);
+    case WF_REC_NOEXIT: {
+      // As the ptrace backend reports a call whose exit never came.
+      auto ev = syscall(p, h.size);
+      if (ev) {
+        auto& s = std::get<SyscallEvent>(*ev);
+        s.finished = false;
+        s.ret = 0;
+        s.exit_ns = 0;
+      }
+      return ev;
+    }
+    case WF_REC_SIGNAL: {
+      wf_signal_rec r;
+      if (!read_at(p, size, 0, &r)) break;
+      return Event{signal_event(r)};
+    }
     case WF_REC_FORK: {
       wf_fork_rec r;
       if (!read_at(p, size, 0, &r)) break;

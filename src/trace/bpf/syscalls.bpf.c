@@ -6,7 +6,9 @@
 // whose registers and memory are gone after a successful exec (on_sys_enter,
 // loaded only when successful calls are reported). Filters run cheapest
 // first: tgid in the traced set, syscall in the set, failed, errno, comm, uid.
-// The sched_process_{fork,exec,exit} programs follow the process tree.
+// The sched_process_{fork,exec,exit} programs follow the process tree;
+// sched_process_exit also reports exit/exit_group, which never reach sys_exit.
+// signal_deliver and signal_generate report signals as a ptrace tracer sees them.
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -25,6 +27,15 @@ const volatile __u8 user_stacks = 0;
 const volatile __u8 use_stash = 0;
 const volatile __u32 self_tgid = 0;     // whyfail itself: never reported system-wide
 const volatile __u64 wakeup_bytes = 0;  // wake the reader once this much is pending
+
+// x86_64 syscall numbers and kernel constants these programs test for.
+#define NR_RT_SIGRETURN 15
+#define NR_EXIT 60
+#define NR_EXIT_GROUP 231
+#define SIGKILL_BIT (1ul << (9 - 1))  // SIGKILL in a sigset_t word
+#define SIGNAL_GROUP_EXIT 0x4         // signal_struct.flags (include/linux/sched/signal.h)
+#define SI_USER 0
+#define SI_KERNEL 0x80
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -104,6 +115,17 @@ struct {
   __type(key, __u32);  // tid
   __type(value, struct stash);
 } stashes SEC(".maps");
+
+// The thread a fatal signal without handler was reported on (signal_generate),
+// per process: the kernel turned it into SIGKILL for every thread, but under
+// ptrace this one thread would have returned from its call and seen the
+// signal, so its call is reported as finished (see `dying` in on_sys_exit).
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, __u32);   // tgid
+  __type(value, __u32); // tid
+} fatal_tid SEC(".maps");
 
 static __always_inline void count(__u32 which) {
   __u64 *c = bpf_map_lookup_elem(&counters, &which);
@@ -422,12 +444,26 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   __u32 tgid = pt >> 32;
   if (!is_traced(tgid)) return 0;
   count(WF_CNT_PROG_RUNS);
-  __u32 nr = (__u32)regs->orig_ax;
+  // rt_sigreturn restores the interrupted context, orig_ax included, which
+  // the kernel sets to -1 so the old call is not restarted: at a syscall exit
+  // -1 can only mean rt_sigreturn (the ptrace backend relies on the same fact).
+  bool sigreturn = (long)regs->orig_ax == -1;
+  __u32 nr = sigreturn ? NR_RT_SIGRETURN : (__u32)regs->orig_ax;
   if (nr >= WF_MAX_SYSCALLS) return 0;
   struct wf_rule *rule = bpf_map_lookup_elem(&rules, &nr);
   if (!rule || !(rule->flags & WF_RULE_TRACED)) return 0;
-  bool failed = ret < 0 && ret >= -4095;
-  if (!failed && only_failures && !(rule->flags & WF_RULE_ALWAYS)) return 0;
+  // A thread with SIGKILL pending (killed, or its process is exiting) dies
+  // before it returns to user space: like ptrace, report the call as never
+  // returned, whatever its result, and not as a failure (ERESTARTSYS...).
+  struct task_struct *cur = bpf_get_current_task_btf();
+  bool dying = (cur->pending.signal.sig[0] & SIGKILL_BIT) != 0;
+  if (dying) {
+    __u32 *ft = bpf_map_lookup_elem(&fatal_tid, &tgid);
+    if (ft && *ft == (__u32)pt) dying = false;
+  }
+  bool failed = !dying && ret < 0 && ret >= -4095;
+  if (!failed && !dying && only_failures && !(rule->flags & WF_RULE_ALWAYS)) return 0;
+  if (dying && filter_errno) return 0;  // it has no errno
   if (failed && filter_errno) {
     __u32 e = (__u32)-ret;
     __u8 *want = bpf_map_lookup_elem(&errnos, &e);
@@ -438,7 +474,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   __u32 key = 0;
   struct scratch *s = bpf_map_lookup_elem(&scratch_map, &key);
   if (!s) return 0;
-  s->rec.h.type = WF_REC_SYSCALL;
+  s->rec.h.type = dying ? WF_REC_NOEXIT : WF_REC_SYSCALL;
   s->rec.h.ts_ns = bpf_ktime_get_ns();
   s->rec.pid = tgid;
   s->rec.tid = (__u32)pt;
@@ -448,6 +484,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   s->rec.stack_bytes = 0;
   s->rec.enter_ns = 0;
   read_args(regs, s->rec.args);
+  if (sigreturn) __builtin_memset(s->rec.args, 0, sizeof s->rec.args);  // the restored context's
   __u32 off = 0;
 
   bool stashed = false;
@@ -466,7 +503,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
     }
     if (st) bpf_map_delete_elem(&stashes, &tid);
   }
-  off = capture(s, off, rule, false, stashed, failed, ret);
+  // A dying call gets entry captures only, as an unfinished one under ptrace.
+  off = capture(s, off, rule, false, stashed, failed || dying, ret);
   BOUND(off, WF_DATA_HALF);
   if (user_stacks && failed) {
     long n = bpf_get_stack(ctx, &s->data[off], WF_STACK_DEPTH * 8, BPF_F_USER_STACK);
@@ -536,6 +574,43 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
   return 0;
 }
 
+// exit and exit_group never return, so sys_exit never sees them. Rather than
+// a sys_enter hook (it would run on every syscall of the machine), read the
+// exiting thread's saved user registers here: orig_ax still holds the number
+// of the last syscall it entered, and only exit/exit_group end a thread from
+// inside a syscall without returning. A thread killed by a signal has another
+// number there (the call it was in, already reported as NOEXIT at sys_exit),
+// or -1 / an exception's error code; a kill exit_code rules those out.
+static __always_inline void report_exit_call(struct task_struct *p, __u32 tgid) {
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+  if (!regs) return;
+  __u64 onr = regs->orig_ax;
+  if (onr != NR_EXIT && onr != NR_EXIT_GROUP) return;
+  if (p->exit_code & 0x7f) return;  // killed: not (only) its own exit
+  __u32 nr = (__u32)onr;
+  struct wf_rule *rule = bpf_map_lookup_elem(&rules, &nr);
+  if (!rule || !(rule->flags & WF_RULE_TRACED)) return;
+  if (filter_errno) return;  // it has no errno
+  // No captures (neither call has a pointer argument): reserved in place.
+  struct wf_syscall_rec *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
+  if (!r) {
+    count(WF_CNT_RB_FULL);
+    return;
+  }
+  r->h.type = WF_REC_NOEXIT;
+  r->h.size = sizeof *r;
+  r->h.ts_ns = bpf_ktime_get_ns();
+  r->pid = tgid;
+  r->tid = p->pid;
+  r->ret = 0;
+  read_args(regs, r->args);
+  r->enter_ns = 0;
+  r->nr = nr;
+  r->ncaps = 0;
+  r->stack_bytes = 0;
+  bpf_ringbuf_submit(r, rb_flags());
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p) {
   __u32 tgid = p->tgid;
@@ -543,6 +618,7 @@ int BPF_PROG(on_exit, struct task_struct *p) {
   // do_exit() decrements signal->live before this tracepoint: 0 = last thread.
   bool group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
   if (filter_pids || passes_task_filters()) {
+    report_exit_call(p, tgid);
     struct wf_exit_rec *r = reserve_proc(sizeof *r);
     if (r) {
       r->h.type = WF_REC_EXIT;
@@ -558,10 +634,96 @@ int BPF_PROG(on_exit, struct task_struct *p) {
   // Submitted before removal: once the loader sees the set empty, every
   // record of the process is already in the ring buffer.
   if (group_dead && filter_pids) bpf_map_delete_elem(&traced, &tgid);
+  if (group_dead) bpf_map_delete_elem(&fatal_tid, &tgid);
   if (use_stash) {
     __u32 tid = p->pid;
     bpf_map_delete_elem(&stashes, &tid);
   }
+  return 0;
+}
+
+// --- signals ------------------------------------------------------------------
+//
+// A ptrace tracer sees every signal at delivery (except SIGKILL). Without
+// ptrace the kernel takes two short cuts this must make up for: a signal the
+// target ignores (SIG_IGN, or SIG_DFL of SIGCHLD/SIGWINCH/SIGURG/SIGCONT) is
+// dropped at generation, and a fatal one without a handler (SIGTERM, SIGINT...)
+// becomes a group SIGKILL at generation. signal_generate reports those two,
+// signal_deliver everything that is really delivered.
+
+// --comm/--uid of `t` (signal_generate runs in the sender's context).
+static __always_inline bool passes_filters_of(struct task_struct *t) {
+  if (filter_comm) {
+    struct comm_key k = {};
+    bpf_probe_read_kernel_str(k.c, sizeof k.c, t->comm);
+    if (!bpf_map_lookup_elem(&comms, &k)) return false;
+  }
+  if (filter_uid) {
+    __u32 uid = BPF_CORE_READ(t, cred, uid.val);
+    if (!bpf_map_lookup_elem(&uids, &uid)) return false;
+  }
+  return true;
+}
+
+static __always_inline void submit_signal(__u32 tgid, __u32 tid, int sig, struct kernel_siginfo *info) {
+  struct wf_signal_rec *r = reserve_proc(sizeof *r);
+  if (!r) return;
+  r->h.type = WF_REC_SIGNAL;
+  r->h.size = sizeof *r;
+  r->h.ts_ns = bpf_ktime_get_ns();
+  r->pid = tgid;
+  r->tid = tid;
+  r->signo = sig;
+  // SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: the kernel
+  // fills in SI_USER from the sender, or SI_KERNEL.
+  if ((unsigned long)info == 0) {
+    __u64 pt = bpf_get_current_pid_tgid();
+    r->code = SI_USER;
+    r->sender_pid = pt >> 32;
+    r->sender_uid = (__u32)bpf_get_current_uid_gid();
+  } else if ((unsigned long)info == 1) {
+    r->code = SI_KERNEL;
+    r->sender_pid = 0;
+    r->sender_uid = 0;
+  } else {
+    r->code = BPF_CORE_READ(info, si_code);
+    r->sender_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+    r->sender_uid = BPF_CORE_READ(info, _sifields._kill._uid);
+  }
+  bpf_ringbuf_submit(r, rb_flags());
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka) {
+  if (sig == 9) return 0;  // SIGKILL: ptrace never shows it; the exit record does
+  __u64 pt = bpf_get_current_pid_tgid();
+  __u32 tgid = pt >> 32;
+  if (!is_traced(tgid) || !passes_task_filters()) return 0;
+  submit_signal(tgid, (__u32)pt, sig, info);
+  return 0;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+             int group, int result) {
+  if (sig == 9) return 0;
+  if (result != TRACE_SIGNAL_IGNORED && result != TRACE_SIGNAL_DELIVERED) return 0;
+  __u32 tgid = task->tgid;
+  if (!is_traced(tgid)) return 0;
+  unsigned int flags = BPF_CORE_READ(task, signal, flags);
+  if (result == TRACE_SIGNAL_IGNORED) {
+    // Also "ignored": anything sent to a process already exiting, which a
+    // ptrace tracer does not see either.
+    if (flags & SIGNAL_GROUP_EXIT) return 0;
+  } else {
+    // Delivered, and this very signal just started a group exit: the fatal
+    // short cut (complete_signal); its delivery will be a SIGKILL.
+    if (!(flags & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(task, signal, group_exit_code) != sig) return 0;
+    __u32 tid = task->pid;
+    bpf_map_update_elem(&fatal_tid, &tgid, &tid, BPF_ANY);
+  }
+  if (!passes_filters_of(task)) return 0;
+  submit_signal(tgid, task->pid, sig, info);
   return 0;
 }
 

@@ -69,6 +69,11 @@ enum wf_rec_type {
   WF_REC_FORK = 2,
   WF_REC_EXEC = 3,
   WF_REC_EXIT = 4,
+  /* A wf_syscall_rec of a call that never returns: exit/exit_group (sent at
+   * sched_process_exit), or a call its thread was killed in (a fatal signal
+   * pending at sys_exit: the thread dies before user space sees the result). */
+  WF_REC_NOEXIT = 5,
+  WF_REC_SIGNAL = 6,  /* struct wf_signal_rec */
 };
 
 struct wf_rec_hdr {
@@ -126,6 +131,19 @@ struct wf_exit_rec {
   __u32 tid;
   __u32 exit_code;   /* task->exit_code: (code << 8) | signal | 0x80 core */
   __u32 group_dead;  /* the last thread of the process */
+};
+
+/* A signal delivered to a traced thread (signal:signal_deliver), or one the
+ * kernel discarded or turned into a group kill at generation without ptrace
+ * but that a ptrace tracer would see delivered (signal:signal_generate). */
+struct wf_signal_rec {
+  struct wf_rec_hdr h;
+  __u32 pid;
+  __u32 tid;
+  __s32 signo;
+  __s32 code;        /* si_code */
+  __u32 sender_pid;  /* raw si_pid/si_uid (names <signal.h> takes as macros); the converter */
+  __u32 sender_uid;  /* keeps them only where they name a sender (si_code <= 0, or SIGCHLD) */
 };
 
 /* Per-CPU counters (index), read by the loader. */

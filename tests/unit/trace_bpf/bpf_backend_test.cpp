@@ -150,11 +150,19 @@ TEST(BpfBackend, KnownFailuresOfALaunchedProgramAndItsChild) {
   EXPECT_EQ(w->args[0], 2u);
   EXPECT_EQ(w->ret, static_cast<int64_t>(msg.size()));
 
-  // Failed calls only: nothing successful but the write.
+  // Failed calls only: nothing successful but the write, and the exit_group
+  // that never returns (both processes), as the ptrace backend reports it.
+  int exit_groups = 0;
   for (const auto& e : calls)
     if (!e.failed()) {
-      EXPECT_EQ(e.nr, SYS_write);
+      if (e.nr == SYS_exit_group) {
+        EXPECT_FALSE(e.finished);
+        ++exit_groups;
+      } else {
+        EXPECT_EQ(e.nr, SYS_write);
+      }
     }
+  EXPECT_EQ(exit_groups, 2);
   for (std::size_t i = 1; i < calls.size(); ++i) EXPECT_GT(calls[i].seq, calls[i - 1].seq);
 
   auto spawns = sink.all<SpawnEvent>();
@@ -404,6 +412,141 @@ TEST(BpfBackend, SuccessfulExecveKeepsItsArgumentsFromTheEntryStash) {
   EXPECT_EQ(e->captured[1]->parts, (std::vector<uint32_t>{static_cast<uint32_t>(prog("bpf_flood").size()),
                                                           static_cast<uint32_t>(prog("bpf_flood").size() + 1)}));
   EXPECT_EQ(e->captured[1]->elements_total, 2u);
+}
+
+// Index in sink.events of the first event matching `pred`, or -1.
+template <typename T, typename Pred>
+long index_of(const Collector& sink, Pred pred) {
+  for (std::size_t i = 0; i < sink.events.size(); ++i)
+    if (const T* t = std::get_if<T>(&sink.events[i]); t && pred(*t)) return static_cast<long>(i);
+  return -1;
+}
+
+// What never reaches sys_exit the ordinary way, reported as the ptrace
+// backend reports it (tests/progs/bpf_exits_signals.c says what it does).
+TEST(BpfBackend, ExitCallsSigreturnAndSignalsAsPtraceReportsThem) {
+  SKIP_UNLESS_BPF();
+  TraceSpec spec;
+  spec.command = {prog("bpf_exits_signals")};
+  spec.syscalls.set();
+  spec.only_failures = false;
+  auto backend = make_bpf_backend();
+  Collector sink;
+  auto outcome = backend->run(spec, sink);
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().message();
+  EXPECT_EQ(outcome->code, 5) << "the SIGUSR1 handler did not run, or exit_group was not reached";
+  auto execs = sink.all<ExecEvent>();
+  ASSERT_FALSE(execs.empty());
+  const pid_t main_pid = execs.front().pid;
+
+  // raise(SIGUSR1): delivered to the main thread, sent by itself (SI_TKILL),
+  // then the handler's rt_sigreturn.
+  const long usr1 = index_of<SignalEvent>(sink, [&](const SignalEvent& e) { return e.signo == SIGUSR1; });
+  ASSERT_GE(usr1, 0) << "no SIGUSR1 record";
+  const auto& s1 = std::get<SignalEvent>(sink.events[usr1]);
+  EXPECT_EQ(s1.pid, main_pid);
+  EXPECT_EQ(s1.tid, main_pid);
+  EXPECT_EQ(s1.si_code, SI_TKILL);
+  EXPECT_EQ(s1.sender_pid, main_pid);
+  EXPECT_EQ(s1.sender_uid, getuid());
+  const long sigret = index_of<SyscallEvent>(sink, [&](const SyscallEvent& e) { return e.nr == SYS_rt_sigreturn; });
+  ASSERT_GE(sigret, 0) << "no rt_sigreturn record";
+  EXPECT_GT(sigret, usr1);
+  EXPECT_EQ(std::get<SyscallEvent>(sink.events[sigret]).tid, main_pid);
+  EXPECT_TRUE(std::get<SyscallEvent>(sink.events[sigret]).finished);
+
+  // kill(getpid(), SIGUSR2) while ignored: dropped at generation without
+  // ptrace, shown by a ptrace tracer; kill() gives SI_USER.
+  const long usr2 = index_of<SignalEvent>(sink, [&](const SignalEvent& e) { return e.signo == SIGUSR2; });
+  ASSERT_GE(usr2, 0) << "the ignored SIGUSR2 was not reported";
+  EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).pid, main_pid);
+  EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).si_code, SI_USER);
+  EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).sender_pid, main_pid);
+  for (const auto& e : sink.all<SignalEvent>()) EXPECT_NE(e.signo, SIGKILL) << "ptrace never shows SIGKILL";
+
+  auto spawns = sink.all<SpawnEvent>();
+  ASSERT_EQ(spawns.size(), 2u);
+  const pid_t exiter = spawns[0].child_tid, reader = spawns[1].child_tid;
+  // The first thread leaves with exit(2): unfinished, before its exit record.
+  const long ex = index_of<SyscallEvent>(sink, [&](const SyscallEvent& e) { return e.tid == exiter && e.nr == SYS_exit; });
+  ASSERT_GE(ex, 0) << "no exit record for the thread that called exit";
+  EXPECT_FALSE(std::get<SyscallEvent>(sink.events[ex]).finished);
+  const long ex_end = index_of<ExitEvent>(sink, [&](const ExitEvent& e) { return e.tid == exiter; });
+  EXPECT_GT(ex_end, ex);
+  // The second thread is killed inside read(): it never returns (no ERESTARTSYS).
+  const long rd = index_of<SyscallEvent>(sink, [&](const SyscallEvent& e) { return e.tid == reader && e.nr == SYS_read; });
+  ASSERT_GE(rd, 0) << "the killed thread's read was not reported";
+  EXPECT_FALSE(std::get<SyscallEvent>(sink.events[rd]).finished);
+  // Main leaves with exit_group(5), reported with its status before its exit record.
+  const long eg = index_of<SyscallEvent>(sink, [&](const SyscallEvent& e) { return e.tid == main_pid && e.nr == SYS_exit_group; });
+  ASSERT_GE(eg, 0) << "no exit_group record";
+  const auto& egc = std::get<SyscallEvent>(sink.events[eg]);
+  EXPECT_FALSE(egc.finished);
+  EXPECT_EQ(egc.args[0], 5u);
+  const long end = index_of<ExitEvent>(sink, [&](const ExitEvent& e) { return e.tid == main_pid; });
+  EXPECT_GT(end, eg);
+  for (const auto& e : sink.all<SyscallEvent>()) {
+    EXPECT_LT(e.error(), 512) << "a kernel-internal restart errno reached the events (nr " << e.nr << ")";
+    if (e.nr == SYS_exit || e.nr == SYS_exit_group) {
+      EXPECT_FALSE(e.finished);
+    }
+  }
+  EXPECT_EQ(backend->stats().lost, 0u);
+}
+
+// Failures only: exit_group and the killed read still come, unfinished (as
+// with ptrace: the culprit sees how the program ended); rt_sigreturn, which
+// did not fail, does not.
+TEST(BpfBackend, UnfinishedCallsAreReportedWhenOnlyFailuresAre) {
+  SKIP_UNLESS_BPF();
+  TraceSpec spec;
+  spec.command = {prog("bpf_exits_signals")};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  auto backend = make_bpf_backend();
+  Collector sink;
+  auto outcome = backend->run(spec, sink);
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().message();
+  EXPECT_EQ(outcome->code, 5);
+  int exit_group = 0, read = 0;
+  for (const auto& e : sink.all<SyscallEvent>()) {
+    EXPECT_NE(e.nr, SYS_rt_sigreturn);
+    if (e.nr == SYS_exit_group && !e.finished) ++exit_group;
+    if (e.nr == SYS_read && !e.finished) ++read;
+  }
+  EXPECT_EQ(exit_group, 1);
+  EXPECT_EQ(read, 1);
+}
+
+// A fatal signal without a handler becomes a group SIGKILL at generation;
+// a ptrace tracer still sees SIGTERM delivered, and so must this backend.
+TEST(BpfBackend, FatalSignalWithoutHandlerIsReportedAsItself) {
+  SKIP_UNLESS_BPF();
+  TraceSpec spec;
+  spec.command = {prog("bpf_exits_signals"), "term"};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  auto backend = make_bpf_backend();
+  Collector sink;
+  auto outcome = backend->run(spec, sink);
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().message();
+  EXPECT_TRUE(outcome->killed);
+  EXPECT_EQ(outcome->signo, SIGTERM);
+  auto execs = sink.all<ExecEvent>();
+  ASSERT_FALSE(execs.empty());
+  const pid_t main_pid = execs.front().pid;
+  auto sigs = sink.all<SignalEvent>();
+  ASSERT_EQ(sigs.size(), 1u);
+  EXPECT_EQ(sigs[0].signo, SIGTERM);
+  EXPECT_EQ(sigs[0].tid, main_pid);
+  EXPECT_EQ(sigs[0].si_code, SI_USER);
+  EXPECT_EQ(sigs[0].sender_pid, main_pid);
+  const long term = index_of<SignalEvent>(sink, [](const SignalEvent&) { return true; });
+  const long end = index_of<ExitEvent>(sink, [&](const ExitEvent& e) { return e.tid == main_pid; });
+  EXPECT_LT(term, end);
+  ASSERT_GE(end, 0);
+  EXPECT_TRUE(std::get<ExitEvent>(sink.events[end]).killed);
+  EXPECT_EQ(std::get<ExitEvent>(sink.events[end]).signo, SIGTERM);
 }
 
 }  // namespace

@@ -60,13 +60,18 @@ TEST(CaptureRules, SyscallSetRestrictsAndExecIsStashedOnlyForSuccesses) {
 namespace whyfail::trace::bpf {
 namespace {
 
-TEST(CaptureRules, RtSigreturnIsNotAFailureOfItsOwn) {
+TEST(CaptureRules, CallsWithoutAReturnOfTheirOwnStayTracedWhenOnlyFailuresAre) {
+  // As the ptrace backend: rt_sigreturn when its restored rax looks like an
+  // error, exit and exit_group as unfinished calls.
   TraceSpec spec;
   spec.syscalls.set();
   spec.only_failures = true;
-  EXPECT_FALSE(build_capture_rules(spec)[SYS_rt_sigreturn].flags & WF_RULE_TRACED);
-  spec.only_failures = false;  // every call: then it is shown, as strace does
-  EXPECT_TRUE(build_capture_rules(spec)[SYS_rt_sigreturn].flags & WF_RULE_TRACED);
+  for (int nr : {SYS_rt_sigreturn, SYS_exit, SYS_exit_group})
+    EXPECT_TRUE(build_capture_rules(spec)[nr].flags & WF_RULE_TRACED) << nr;
+  spec.syscalls.reset();
+  spec.syscalls.set(SYS_openat);  // -e trace=openat: not these
+  for (int nr : {SYS_rt_sigreturn, SYS_exit, SYS_exit_group})
+    EXPECT_FALSE(build_capture_rules(spec)[nr].flags & WF_RULE_TRACED) << nr;
 }
 
 }  // namespace

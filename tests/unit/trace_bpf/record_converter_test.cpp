@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstring>
 #include <vector>
 
@@ -96,6 +97,56 @@ TEST(RecordConverter, ExitStatusLayout) {
   EXPECT_TRUE(e.killed);
   EXPECT_EQ(e.signo, 9);
   EXPECT_TRUE(e.thread_only);
+}
+
+TEST(RecordConverter, NoExitRecordIsAnUnfinishedCallInTheSyscallSequence) {
+  auto buf = syscall_record(231, -512, 0);  // exit_group; a dying call's ret is meaningless
+  const uint32_t noexit = WF_REC_NOEXIT;
+  std::memcpy(&buf[offsetof(wf_rec_hdr, type)], &noexit, sizeof noexit);
+  finish(buf);
+  RecordConverter c;
+  auto first = c.convert(buf.data(), buf.size());
+  ASSERT_TRUE(first.has_value());
+  const auto& e = std::get<SyscallEvent>(*first);
+  EXPECT_EQ(e.nr, 231);
+  EXPECT_FALSE(e.finished);
+  EXPECT_FALSE(e.failed());  // not an ERESTARTSYS failure
+  EXPECT_EQ(e.ret, 0);
+  EXPECT_EQ(e.exit_ns, 0u);
+  EXPECT_EQ(e.args[0], 0xffffff9cu);
+  EXPECT_EQ(e.seq, 1u);  // numbered with the finished calls
+}
+
+TEST(RecordConverter, SignalKeepsTheSenderOnlyWhereSiginfoNamesOne) {
+  wf_signal_rec r{};
+  r.h.type = WF_REC_SIGNAL;
+  r.h.size = sizeof r;
+  r.h.ts_ns = 77;
+  r.pid = 20;
+  r.tid = 21;
+  r.signo = SIGUSR1;
+  r.code = SI_TKILL;  // raise(): sent by a process
+  r.sender_pid = 20;
+  r.sender_uid = 1000;
+  RecordConverter c;
+  auto s = std::get<SignalEvent>(*c.convert(&r, sizeof r));
+  EXPECT_EQ(s.ts_ns, 77u);
+  EXPECT_EQ(s.pid, 20);
+  EXPECT_EQ(s.tid, 21);
+  EXPECT_EQ(s.signo, SIGUSR1);
+  EXPECT_EQ(s.si_code, SI_TKILL);
+  EXPECT_EQ(s.sender_pid, 20);
+  EXPECT_EQ(s.sender_uid, 1000u);
+  r.signo = SIGSEGV;  // a fault: the union holds the address, not a sender
+  r.code = SEGV_MAPERR;
+  s = std::get<SignalEvent>(*c.convert(&r, sizeof r));
+  EXPECT_EQ(s.sender_pid, 0);
+  EXPECT_EQ(s.sender_uid, 0u);
+  r.signo = SIGCHLD;  // positive si_code, but si_pid is the child
+  r.code = CLD_EXITED;
+  s = std::get<SignalEvent>(*c.convert(&r, sizeof r));
+  EXPECT_EQ(s.sender_pid, 20);
+  EXPECT_EQ(c.malformed(), 0u);
 }
 
 TEST(RecordConverter, TruncatedRecordIsRejectedAndCounted) {

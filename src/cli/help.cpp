@@ -7,6 +7,7 @@ std::string help_text() {
        whyfail [OPTIONS] -p PID[,PID...]
        whyfail [OPTIONS] --system [--comm NAME] [--pid PID] [--uid UID] [--errno E] [--duration S]
        whyfail doctor [--json]
+       whyfail sweep [OPTIONS] -- COMMAND   fail each call site in turn (whyfail sweep --help)
 
 Traces a command or processes like `strace -f`, prints the system calls that failed, picks the
 one that made the command fail, and explains why the kernel refused it.

@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/session.h"
+#include "sweep/sweep_command.h"
 #include "views/view_command.h"
 
 namespace {
@@ -33,6 +34,12 @@ int run(int argc, char** argv) {
   // System-wide views (src/views) parse their own options.
   if (argc >= 2 && whyfail::views::is_view_verb(argv[1])) {
     auto status = whyfail::views::run_view_command(argc - 1, argv + 1);
+    if (!status) return report_error(status.error(), status.error().err ? kTraceError : kUsageError);
+    return *status;
+  }
+  // The resilience sweep (src/sweep) parses its own options too.
+  if (argc >= 2 && whyfail::sweep::is_sweep_verb(argv[1])) {
+    auto status = whyfail::sweep::run_sweep_command(argc - 1, argv + 1);
     if (!status) return report_error(status.error(), status.error().err ? kTraceError : kUsageError);
     return *status;
   }

@@ -157,6 +157,10 @@ std::vector<int> candidate_errnos(const RecordedCall& call, const CallContext& c
         default: return {};
       }
     case Family::Write:
+      // copy_file_range(2), sendfile(2): ENOSPC, EIO; no EINTR in their ERRORS.
+      if (call.name == "copy_file_range" || call.name == "sendfile") {
+        return kind == FdKind::RegularFile ? std::vector<int>{ENOSPC, EIO} : std::vector<int>{};
+      }
       // write(2): ENOSPC (device full), EIO (writeback error), EINTR (signal before
       // any data was written) on files; EINTR on pipes (EPIPE comes with SIGPIPE,
       // which an errno alone cannot reproduce); EAGAIN, EINTR, ECONNRESET on sockets (send(2)).
@@ -199,6 +203,9 @@ std::vector<int> candidate_errnos(const RecordedCall& call, const CallContext& c
       // listen(2): EADDRINUSE (another socket listens on the port).
       return {EADDRINUSE};
     case Family::PathLookup:
+      // An empty path with AT_EMPTY_PATH is fstat(2) of the descriptor: it has no error
+      // worth trying (EBADF, EFAULT, ENOMEM, EOVERFLOW).
+      if (f.path_arg >= 0 && call.strings[f.path_arg] && call.strings[f.path_arg]->empty()) return {};
       // stat(2), access(2), readlink(2), chdir(2): ENOENT, EACCES.
       return {ENOENT, EACCES};
     case Family::Create:

@@ -43,10 +43,11 @@ std::string fallback_site(const RecordedCall& call) {
 }  // namespace
 
 std::string call_target(const RecordedCall& call) {
+  // The path when there is one (openat's dirfd says less), else the descriptor.
+  int path = path_argument(call.name);
+  if (path >= 0 && path < 6 && call.strings[path] && !call.strings[path]->empty()) return *call.strings[path];
   int fd = fd_argument(call.name);
   if (fd >= 0 && fd < 6 && call.fd_paths[fd]) return *call.fd_paths[fd];
-  int path = path_argument(call.name);
-  if (path >= 0 && path < 6 && call.strings[path]) return *call.strings[path];
   return {};
 }
 

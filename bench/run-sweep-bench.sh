@@ -19,7 +19,7 @@ work="$(mktemp -d /tmp/whyfail-sweep-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 head -c 4096 /dev/urandom > "$work/in.txt"
 
-exec python3 - "$rounds" "$whyfail" "$injector" "$work" <<'PY'
+python3 - "$rounds" "$whyfail" "$injector" "$work" <<'PY'
 import json, os, statistics, subprocess, sys, time
 
 rounds, whyfail, injector, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]

@@ -17,12 +17,24 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// The dynamic loader's own calls (loading libraries) fail the same way for every
-// program; they are left out unless asked for. Known only with symbolized frames.
-bool made_by_loader(const RecordedCall& call) {
-  if (call.frames.empty()) return false;
-  const std::string base = basename_of(call.frames.front().module);
+bool is_loader(const std::string& module) {
+  const std::string base = basename_of(module);
   return base.rfind("ld-linux", 0) == 0 || base.rfind("ld.so", 0) == 0 || base.rfind("ld-musl", 0) == 0;
+}
+
+// The dynamic loader's start-up calls (loading the program's libraries before main)
+// fail the same way for every program; they are left out unless asked for. Such a call
+// has only ld.so frames (an unwinder's unresolved last frames aside); a dlopen() the
+// program makes later has its own frames further out, and stays. Known only with
+// symbolized frames.
+bool made_by_loader(const RecordedCall& call) {
+  bool in_loader = false;
+  for (const auto& f : call.frames) {
+    if (f.module.empty()) continue;
+    if (!is_loader(f.module)) return false;
+    in_loader = true;
+  }
+  return in_loader;
 }
 
 std::string hex(uint64_t v) {

@@ -7,6 +7,8 @@ usage: sweep_test.py --whyfail PATH --progs DIR
 import argparse
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 import tempfile
@@ -151,6 +153,32 @@ class SweepPrograms(unittest.TestCase):
         order = ["crashed", "hung", "silently-ignored", "handled", "not-reached", "error"]
         self.assertEqual(rows, sorted(rows, key=order.index), out)
         self.assertRegex(lines[-1], r"^summary: [1-9][0-9]* crashed, 0 hung, ")
+
+    def test_progress_bar_only_on_a_terminal(self):
+        prog = os.path.join(PROGS, "sweep_ignores_write_errors")
+        status, out, err = sweep(["--max-runs", "3", "--timeout", TIMEOUT, "--", prog])
+        self.assertEqual(err, "")  # stderr is a pipe: nothing drawn
+        master, slave = pty.openpty()
+        with tempfile.TemporaryDirectory(prefix="whyfail-sweep-test-") as tmp:
+            p = subprocess.Popen([WHYFAIL, "sweep", "--max-runs", "3", "--timeout", TIMEOUT, "--", prog], cwd=tmp,
+                                 stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            drawn = b""
+            while True:
+                ready, _, _ = select.select([master], [], [], 60)
+                if not ready:
+                    break
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the terminal's last writer is gone
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+            p.communicate(timeout=60)
+            os.close(master)
+        self.assertIn(b"3/3 trials", drawn)
+        self.assertTrue(drawn.endswith(b"\r\x1b[K"), drawn)  # the bar is erased before the report
 
     def test_max_runs_bounds_the_trials_and_says_so(self):
         status, trials, summaries, err = sweep_json("sweep_handles_everything", "--max-runs", "2", "--timeout", TIMEOUT)

@@ -162,8 +162,12 @@ Result<int> run_sweep_command(int argc, char** argv) {
   Commands cmds;
   cmds.command = opt.command;
   std::error_code ec;
-  cmds.whyfail = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  if (ec) return fail(ec.value(), "cannot find whyfail's own executable (/proc/self/exe)", "mount /proc");
+  // The children exec this very executable through /proc/self/exe (a fork's own exe is
+  // ours), so a whyfail rebuilt or replaced during a sweep does not mix versions.
+  if (::access("/proc/self/exe", X_OK) != 0) {
+    return fail(errno, "cannot find whyfail's own executable (/proc/self/exe)", "mount /proc");
+  }
+  cmds.whyfail = "/proc/self/exe";
   cmds.strace = find_in_path("strace");
   if (find_in_path(opt.command[0]).empty()) {
     return fail(0, "command not found: " + opt.command[0], "check the name, or give its path");
@@ -241,7 +245,9 @@ Result<int> run_sweep_command(int argc, char** argv) {
     }
     if (o->timed_out) {
       cleanup();
-      return fail(0, "the command did not finish within " + std::to_string(opt.timeout_s) + " s in its clean run",
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", opt.timeout_s);
+      return fail(0, std::string("the command did not finish within ") + limit + " s in its clean run",
                   "raise --timeout, or give the command input that makes it end (stdin is /dev/null)");
     }
   }
@@ -292,7 +298,7 @@ Result<int> run_sweep_command(int argc, char** argv) {
   }
   summary.trials_planned = results.size();
   if (results.size() > opt.max_runs) {
-    summary.trials_not_run = results.size() - opt.max_runs;
+    summary.trials_not_run = summary.trials_beyond_max = results.size() - opt.max_runs;
     results.resize(opt.max_runs);
   }
 

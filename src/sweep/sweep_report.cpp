@@ -143,8 +143,11 @@ std::string render_text(const std::vector<TrialResult>& results, const SweepSumm
   }
   out += "summary: " + tally;
   if (s.trials_not_run) {
-    out += "; " + std::to_string(s.trials_not_run) + " trials not run (" +
-           (s.interrupted ? std::string("interrupted") : std::string("--max-runs")) + ")";
+    out += "; " + std::to_string(s.trials_not_run) + " trials not run (";
+    if (s.trials_beyond_max) out += std::to_string(s.trials_beyond_max) + " beyond --max-runs";
+    if (s.trials_beyond_max && s.interrupted) out += ", ";
+    if (s.interrupted) out += std::to_string(s.trials_not_run - s.trials_beyond_max) + " interrupted";
+    out += ")";
   }
   std::snprintf(line, sizeof line, "; %.1f s\n", s.seconds);
   out += line;

@@ -26,6 +26,7 @@ struct SweepSummary {
   size_t sites = 0;
   size_t trials_planned = 0;       // sites x errnos
   size_t trials_not_run = 0;       // beyond --max-runs, or interrupted
+  size_t trials_beyond_max = 0;    // of those, beyond --max-runs
   size_t loader_calls_skipped = 0;
   bool interrupted = false;
   RunObservation clean;

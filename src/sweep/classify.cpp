@@ -8,8 +8,8 @@
 namespace whyfail::sweep {
 namespace {
 
-// After the injected call, the same thread made the same call (same syscall, same first
-// argument: the descriptor or the path pointer) and it succeeded: a retry.
+// After the injected call, the same thread made the same call again (same syscall,
+// same arguments: whyfail's raw values, or strace's printed ones) and it succeeded.
 bool retried_after_injection(const Recording& trace) {
   for (size_t i = 0; i < trace.calls.size(); i++) {
     const RecordedCall& inj = trace.calls[i];
@@ -17,7 +17,7 @@ bool retried_after_injection(const Recording& trace) {
     for (size_t j = i + 1; j < trace.calls.size(); j++) {
       const RecordedCall& c = trace.calls[j];
       if (c.tid == inj.tid && c.name == inj.name && !c.injected && !c.failed() && c.finished &&
-          c.raw_args[0] == inj.raw_args[0] && c.strings[0] == inj.strings[0]) {
+          c.raw_args == inj.raw_args && c.strings[0] == inj.strings[0]) {
         return true;
       }
     }
@@ -25,17 +25,26 @@ bool retried_after_injection(const Recording& trace) {
   return false;
 }
 
+// The program's message: the first stderr line the clean run did not print; for a
+// Python traceback, its last line (the exception), which is what it says.
 std::string first_new_line(const std::vector<std::string>& clean, const std::vector<std::string>& trial) {
   std::multiset<std::string> seen(clean.begin(), clean.end());
+  std::vector<std::string> fresh;
   for (const auto& l : trial) {
     auto it = seen.find(l);
     if (it != seen.end()) {
       seen.erase(it);
       continue;
     }
-    if (!l.empty()) return l;
+    if (!l.empty()) fresh.push_back(l);
   }
-  return {};
+  if (fresh.empty()) return {};
+  if (fresh.front() == "Traceback (most recent call last):") {
+    for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) {
+      if (!it->empty() && (*it)[0] != ' ') return *it;
+    }
+  }
+  return fresh.front();
 }
 
 }  // namespace

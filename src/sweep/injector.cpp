@@ -96,7 +96,7 @@ Recording read_trace(Injector injector, const std::string& text) {
   if (injector != Injector::Strace) return parse_recording(text);
   // strace -f -o: "[PID ]name(args) = RET [ERRNO (text)] [(INJECTED)]", and
   // "[PID ]+++ exited with N +++" / "+++ killed by SIGX [(core dumped)] +++".
-  static const std::regex call_re(R"(^(?:(\d+)\s+)?(\w+)\(([^,)]*)(.*)=\s+(-?\d+|0x[0-9a-f]+|\?)(?:\s+(E[A-Z0-9]+)\b)?)");
+  static const std::regex call_re(R"(^(?:(\d+)\s+)?(\w+)\((.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+|\?)(?:\s+(E[A-Z0-9]+)\b)?)");
   static const std::regex resumed_re(R"(^(?:(\d+)\s+)?<\.\.\. (\w+) resumed>.*=\s+(-?\d+|\?)(?:\s+(E[A-Z0-9]+)\b)?)");
   static const std::regex exit_re(R"(^(?:(\d+)\s+)?\+\+\+ (exited with (\d+)|killed by (SIG\w+)( \(core dumped\))?) \+\+\+)");
   Recording rec;
@@ -124,8 +124,8 @@ Recording read_trace(Injector injector, const std::string& text) {
     if (std::regex_search(line, m, call_re)) {
       c.pid = c.tid = m[1].matched ? std::stoi(m[1]) : 0;
       c.name = m[2];
-      c.strings[0] = m[3].str();  // the first argument as strace printed it
-      if (m[6].matched) c.errno_name = m[6];
+      c.strings[0] = m[3].str();  // the arguments as strace printed them (retries compare them)
+      if (m[5].matched) c.errno_name = m[5];
     } else if (std::regex_search(line, m, resumed_re)) {
       c.pid = c.tid = m[1].matched ? std::stoi(m[1]) : 0;
       c.name = m[2];

@@ -81,10 +81,20 @@ RunDir run_dir(const std::string& root, const std::string& name, const std::stri
   return d;
 }
 
+// The run's own directory written as "." so that runs in different copies compare
+// equal ("cannot open /tmp/whyfail-sweep.X/t3/work/in.txt" reads "cannot open ./in.txt").
+std::string without_run_dir(std::string text, const std::string& work) {
+  if (work.empty()) return text;
+  for (size_t at = text.find(work); at != std::string::npos; at = text.find(work, at + 1)) {
+    text.replace(at, work.size(), ".");
+  }
+  return text;
+}
+
 // What one run produced. `clean` is the clean run's directory snapshot (nullptr: do
 // not compare files).
 RunObservation observe(const RunResult& result, const RunDir& d, Injector injector, const Snapshot* clean,
-                       const std::vector<std::string>& unstable) {
+                       const std::vector<std::string>& unstable, bool in_place) {
   RunObservation o;
   o.timed_out = result.timed_out;
   if (result.start_errno) {
@@ -93,9 +103,10 @@ RunObservation observe(const RunResult& result, const RunDir& d, Injector inject
     return o;
   }
   o.trace = read_trace(injector, read_all(d.trace));
-  o.stdout_bytes = read_all(d.out);
+  const std::string work = in_place ? "" : d.work;
+  o.stdout_bytes = without_run_dir(read_all(d.out), work);
   std::string runner_line;
-  std::istringstream err(read_all(d.err));
+  std::istringstream err(without_run_dir(read_all(d.err), work));
   std::string line;
   while (std::getline(err, line)) {
     if (is_runner_line(injector, line)) {
@@ -234,8 +245,8 @@ Result<int> run_sweep_command(int argc, char** argv) {
     cleanup();
     return fail(EINTR, "the sweep was interrupted during its clean runs", "");
   }
-  RunObservation clean = observe(first_results[0], rec_dir, Injector::Site, nullptr, {});
-  RunObservation clean2 = observe(first_results[1], clean_dir, opt.injector, nullptr, {});
+  RunObservation clean = observe(first_results[0], rec_dir, Injector::Site, nullptr, {}, opt.in_place);
+  RunObservation clean2 = observe(first_results[1], clean_dir, opt.injector, nullptr, {}, opt.in_place);
   const Recording recording = parse_recording(read_all(rec_dir.trace));
   for (const RunObservation* o : {&clean, &clean2}) {
     if (o->runner_failed) {
@@ -324,7 +335,7 @@ Result<int> run_sweep_command(int argc, char** argv) {
         TrialResult& t = results[i];
         t.seconds = r.seconds;
         t.observation = observe(r, dirs[i], opt.injector, opt.in_place ? nullptr : &clean_snaps[0],
-                                summary.unstable_files);
+                                summary.unstable_files, opt.in_place);
         t.verdict = classify(baseline, t.observation, t.spec.syscall);
         finished[i] = true;
         if (!opt.keep && !opt.in_place) remove_tree(dirs[i].dir);

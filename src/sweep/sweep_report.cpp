@@ -116,7 +116,8 @@ std::string render_text(const std::vector<TrialResult>& results, const SweepSumm
     const std::string target = shown_target(r->site->call, s);
     row.cells[3] = target.empty() ? "-" : clip(report::escape_c(target), 32);
     row.cells[4] = clip(describe_stack(r->site->call, 3), 60);
-    row.cells[5] = r->verdict.message.empty() ? "-" : clip(report::escape_c(r->verdict.message), 72);
+    // No message: the reason says what the program did instead.
+    row.cells[5] = clip(r->verdict.message.empty() ? "(" + r->verdict.reason + ")" : report::escape_c(r->verdict.message), 72);
     rows.push_back(std::move(row));
   }
   size_t width[6] = {};

@@ -7,6 +7,8 @@
  *           never returns.
  *   term    kill(getpid(), SIGTERM) with no handler: the kernel turns it into
  *           a group kill at generation; the process dies by SIGTERM.
+ *   pipe    write to a pipe whose reader is closed: EPIPE, and the kernel's
+ *           own SIGPIPE (no siginfo: SI_USER from the writer); dies by it.
  * Every step is ordered by joins, a pipe and /proc, never by timing. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -56,6 +58,14 @@ int main(int argc, char **argv) {
         signal(SIGTERM, SIG_DFL);
         kill(getpid(), SIGTERM);
         pause();
+        return 1;
+    }
+    if (argc > 1 && strcmp(argv[1], "pipe") == 0) {
+        int p[2];
+        if (pipe(p) != 0) return 1;
+        close(p[0]);
+        signal(SIGPIPE, SIG_DFL);
+        (void)!write(p[1], "x", 1);
         return 1;
     }
     signal(SIGUSR1, on_usr1);

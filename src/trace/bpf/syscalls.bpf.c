@@ -438,11 +438,66 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
   return 0;
 }
 
+static __always_inline void *reserve_proc(__u32 size) {
+  void *r = bpf_ringbuf_reserve(&rb, size, 0);
+  if (!r) count(WF_CNT_RB_FULL_PROC);
+  return r;
+}
+
+// A signal a thread sends itself and that is reported at generation (see
+// on_signal_generate) is held until the call that sent it exits, so it comes
+// after that call, where ptrace shows it. held_count keeps the look-up out of
+// sys_exit while nothing is held (nearly always).
+struct held_sig {
+  __s32 sig;
+  __s32 code;
+  __u32 sender_pid;
+  __u32 sender_uid;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, __u32);  // tid
+  __type(value, struct held_sig);
+} held_sigs SEC(".maps");
+__s32 held_count = 0;
+
+static __always_inline void emit_signal(__u32 tgid, __u32 tid, const struct held_sig *h) {
+  struct wf_signal_rec *r = reserve_proc(sizeof *r);
+  if (!r) return;
+  r->h.type = WF_REC_SIGNAL;
+  r->h.size = sizeof *r;
+  r->h.ts_ns = bpf_ktime_get_ns();
+  r->pid = tgid;
+  r->tid = tid;
+  r->signo = h->sig;
+  r->code = h->code;
+  r->sender_pid = h->sender_pid;
+  r->sender_uid = h->sender_uid;
+  bpf_ringbuf_submit(r, rb_flags());
+}
+
+static __always_inline void flush_held(__u32 tgid, __u32 tid) {
+  struct held_sig *h = bpf_map_lookup_elem(&held_sigs, &tid);
+  if (!h) return;
+  struct held_sig copy = *h;
+  if (bpf_map_delete_elem(&held_sigs, &tid) == 0) __sync_fetch_and_add(&held_count, -1);  // clang 14: no fetch_and_sub for BPF
+  emit_signal(tgid, tid, &copy);
+}
+
+static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long ret, __u64 pt);
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   __u64 pt = bpf_get_current_pid_tgid();
+  if (!is_traced(pt >> 32)) return 0;
+  report_sys_exit(ctx, regs, ret, pt);
+  if (held_count) flush_held(pt >> 32, (__u32)pt);
+  return 0;
+}
+
+static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long ret, __u64 pt) {
   __u32 tgid = pt >> 32;
-  if (!is_traced(tgid)) return 0;
   count(WF_CNT_PROG_RUNS);
   // rt_sigreturn restores the interrupted context, orig_ax included, which
   // the kernel sets to -1 so the old call is not restarted: at a syscall exit
@@ -518,12 +573,6 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
   s->rec.h.size = size;
   if (bpf_ringbuf_output(&rb, s, size, rb_flags())) count(WF_CNT_RB_FULL);
   return 0;
-}
-
-static __always_inline void *reserve_proc(__u32 size) {
-  void *r = bpf_ringbuf_reserve(&rb, size, 0);
-  if (!r) count(WF_CNT_RB_FULL_PROC);
-  return r;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -617,6 +666,7 @@ int BPF_PROG(on_exit, struct task_struct *p) {
   if (!is_traced(tgid)) return 0;
   // do_exit() decrements signal->live before this tracepoint: 0 = last thread.
   bool group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
+  if (held_count) flush_held(tgid, p->pid);  // never lost: its call did not exit
   if (filter_pids || passes_task_filters()) {
     report_exit_call(p, tgid);
     struct wf_exit_rec *r = reserve_proc(sizeof *r);
@@ -665,32 +715,41 @@ static __always_inline bool passes_filters_of(struct task_struct *t) {
   return true;
 }
 
-static __always_inline void submit_signal(__u32 tgid, __u32 tid, int sig, struct kernel_siginfo *info) {
-  struct wf_signal_rec *r = reserve_proc(sizeof *r);
-  if (!r) return;
-  r->h.type = WF_REC_SIGNAL;
-  r->h.size = sizeof *r;
-  r->h.ts_ns = bpf_ktime_get_ns();
-  r->pid = tgid;
-  r->tid = tid;
-  r->signo = sig;
+// `held`: the sender is the target, inside a call that can signal itself
+// (see held_sigs): the record waits for that call's sys_exit.
+static __always_inline void submit_signal(__u32 tgid, __u32 tid, int sig, struct kernel_siginfo *info,
+                                          bool held) {
+  struct held_sig h = {.sig = sig};
   // SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: the kernel
   // fills in SI_USER from the sender, or SI_KERNEL.
   if ((unsigned long)info == 0) {
-    __u64 pt = bpf_get_current_pid_tgid();
-    r->code = SI_USER;
-    r->sender_pid = pt >> 32;
-    r->sender_uid = (__u32)bpf_get_current_uid_gid();
+    h.code = SI_USER;
+    h.sender_pid = bpf_get_current_pid_tgid() >> 32;
+    h.sender_uid = (__u32)bpf_get_current_uid_gid();
   } else if ((unsigned long)info == 1) {
-    r->code = SI_KERNEL;
-    r->sender_pid = 0;
-    r->sender_uid = 0;
+    h.code = SI_KERNEL;
   } else {
-    r->code = BPF_CORE_READ(info, si_code);
-    r->sender_pid = BPF_CORE_READ(info, _sifields._kill._pid);
-    r->sender_uid = BPF_CORE_READ(info, _sifields._kill._uid);
+    h.code = BPF_CORE_READ(info, si_code);
+    h.sender_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+    h.sender_uid = BPF_CORE_READ(info, _sifields._kill._uid);
   }
-  bpf_ringbuf_submit(r, rb_flags());
+  if (held && bpf_map_update_elem(&held_sigs, &tid, &h, BPF_NOEXIST) == 0) {
+    __sync_fetch_and_add(&held_count, 1);
+    return;
+  }
+  emit_signal(tgid, tid, &h);  // or the map is full / one is already held: now
+}
+
+// Inside a call through which a thread can signal itself: kill and its
+// relatives, or a write that raises SIGPIPE / SIGXFSZ.
+static __always_inline bool self_signal_call(struct task_struct *t, int sig) {
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+  if (!regs) return false;
+  long nr = (long)regs->orig_ax;
+  if (nr < 0) return false;
+  if (sig == 13 || sig == 25) return true;  // SIGPIPE, SIGXFSZ: sent by the write path to current
+  return nr == 62 || nr == 200 || nr == 234 || nr == 129 || nr == 297 || nr == 424;
+  // kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal
 }
 
 SEC("tp_btf/signal_deliver")
@@ -699,16 +758,20 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
   __u64 pt = bpf_get_current_pid_tgid();
   __u32 tgid = pt >> 32;
   if (!is_traced(tgid) || !passes_task_filters()) return 0;
-  submit_signal(tgid, (__u32)pt, sig, info);
+  submit_signal(tgid, (__u32)pt, sig, info, false);
   return 0;
 }
 
-SEC("tp_btf/signal_generate")
+// raw_tp, not tp_btf: `info` may be SEND_SIG_NOINFO (NULL) or SEND_SIG_PRIV
+// (1), which under tp_btf the verifier takes for a valid pointer (the tests
+// of submit_signal would be dropped as dead code). So every field is read
+// with BPF_CORE_READ here.
+SEC("raw_tp/signal_generate")
 int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
              int group, int result) {
   if (sig == 9) return 0;
   if (result != TRACE_SIGNAL_IGNORED && result != TRACE_SIGNAL_DELIVERED) return 0;
-  __u32 tgid = task->tgid;
+  __u32 tgid = BPF_CORE_READ(task, tgid);
   if (!is_traced(tgid)) return 0;
   unsigned int flags = BPF_CORE_READ(task, signal, flags);
   if (result == TRACE_SIGNAL_IGNORED) {
@@ -719,11 +782,14 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
     // Delivered, and this very signal just started a group exit: the fatal
     // short cut (complete_signal); its delivery will be a SIGKILL.
     if (!(flags & SIGNAL_GROUP_EXIT) || BPF_CORE_READ(task, signal, group_exit_code) != sig) return 0;
-    __u32 tid = task->pid;
+    __u32 tid = BPF_CORE_READ(task, pid);
     bpf_map_update_elem(&fatal_tid, &tgid, &tid, BPF_ANY);
   }
   if (!passes_filters_of(task)) return 0;
-  submit_signal(tgid, task->pid, sig, info);
+  __u32 tid = BPF_CORE_READ(task, pid);
+  // The sender is the target: `task` is current, whose registers tell the call.
+  bool self = tid == (__u32)bpf_get_current_pid_tgid() && self_signal_call(bpf_get_current_task_btf(), sig);
+  submit_signal(tgid, tid, sig, info, self);
   return 0;
 }
 

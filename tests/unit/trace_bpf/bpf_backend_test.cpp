@@ -462,6 +462,13 @@ TEST(BpfBackend, ExitCallsSigreturnAndSignalsAsPtraceReportsThem) {
   EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).pid, main_pid);
   EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).si_code, SI_USER);
   EXPECT_EQ(std::get<SignalEvent>(sink.events[usr2]).sender_pid, main_pid);
+  // Reported at generation, inside kill(): held until kill returns, so it
+  // comes after the call, as ptrace shows it.
+  const long kill2 = index_of<SyscallEvent>(sink, [&](const SyscallEvent& e) {
+    return e.nr == SYS_kill && e.args[1] == static_cast<uint64_t>(SIGUSR2);
+  });
+  ASSERT_GE(kill2, 0);
+  EXPECT_LT(kill2, usr2);
   for (const auto& e : sink.all<SignalEvent>()) EXPECT_NE(e.signo, SIGKILL) << "ptrace never shows SIGKILL";
 
   auto spawns = sink.all<SpawnEvent>();
@@ -525,7 +532,7 @@ TEST(BpfBackend, FatalSignalWithoutHandlerIsReportedAsItself) {
   TraceSpec spec;
   spec.command = {prog("bpf_exits_signals"), "term"};
   spec.syscalls.set();
-  spec.only_failures = true;
+  spec.only_failures = false;
   auto backend = make_bpf_backend();
   Collector sink;
   auto outcome = backend->run(spec, sink);
@@ -544,9 +551,43 @@ TEST(BpfBackend, FatalSignalWithoutHandlerIsReportedAsItself) {
   const long term = index_of<SignalEvent>(sink, [](const SignalEvent&) { return true; });
   const long end = index_of<ExitEvent>(sink, [&](const ExitEvent& e) { return e.tid == main_pid; });
   EXPECT_LT(term, end);
+  // The sender's kill() returned (ptrace sees it return 0), then the signal.
+  const long kill = index_of<SyscallEvent>(sink, [](const SyscallEvent& e) { return e.nr == SYS_kill; });
+  ASSERT_GE(kill, 0);
+  EXPECT_TRUE(std::get<SyscallEvent>(sink.events[kill]).finished);
+  EXPECT_EQ(std::get<SyscallEvent>(sink.events[kill]).ret, 0);
+  EXPECT_LT(kill, term);
   ASSERT_GE(end, 0);
   EXPECT_TRUE(std::get<ExitEvent>(sink.events[end]).killed);
   EXPECT_EQ(std::get<ExitEvent>(sink.events[end]).signo, SIGTERM);
+}
+
+// SIGPIPE from the kernel's write path: no siginfo (SEND_SIG_NOINFO), so
+// SI_USER with the writer as sender, after the failed write.
+TEST(BpfBackend, KernelSigpipeAfterTheFailedWriteWithTheWriterAsSender) {
+  SKIP_UNLESS_BPF();
+  TraceSpec spec;
+  spec.command = {prog("bpf_exits_signals"), "pipe"};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  auto backend = make_bpf_backend();
+  Collector sink;
+  auto outcome = backend->run(spec, sink);
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().message();
+  EXPECT_TRUE(outcome->killed);
+  EXPECT_EQ(outcome->signo, SIGPIPE);
+  auto execs = sink.all<ExecEvent>();
+  ASSERT_FALSE(execs.empty());
+  const pid_t main_pid = execs.front().pid;
+  const long w = index_of<SyscallEvent>(sink, [](const SyscallEvent& e) { return e.error() == EPIPE; });
+  const long s = index_of<SignalEvent>(sink, [](const SignalEvent& e) { return e.signo == SIGPIPE; });
+  ASSERT_GE(w, 0);
+  ASSERT_GE(s, 0);
+  EXPECT_LT(w, s);
+  const auto& sig = std::get<SignalEvent>(sink.events[s]);
+  EXPECT_EQ(sig.si_code, SI_USER);
+  EXPECT_EQ(sig.sender_pid, main_pid);
+  EXPECT_EQ(sig.sender_uid, getuid());
 }
 
 }  // namespace

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# What the system-wide views cost the rest of the machine, in one run with
+# rounds interleaved (a noisy neighbour hits every variant alike), medians:
+#   mixed    untraced | floor mode 6 | whyfail files | opensnoop-bpfcc | bpftrace fatrace.bt (seed)
+#   pingpong untraced | whyfail sched | runqlat-bpfcc | bpftrace slowprocs.bt (seed)
+#   forky    untraced | whyfail execs | execsnoop-bpfcc | bpftrace exec one-liner (seed)
+# and the start-up of each view: launch to the first event read through a pipe.
+# Usage:
+#   bench/run-views-bench.sh [ROUNDS]     (default 5; about 3 min without BCC)
+# Environment:
+#   WHYFAIL=path/to/whyfail   (default: build/whyfail of this checkout)
+#   FLOOR_DIR=dir             the floor program (default: ../shared/floor next to the checkout)
+#   BENCH_SCALE=F             multiply every workload's iteration count by F
+#   BENCH_PIN=0               do not pin (default: workload on CPU 1, tracer on CPU 0, as the floor does)
+#   BENCH_ONLY=mixed,forky     only these workloads; BENCH_STARTUP=0 skips the start-up figures
+# BCC's tools (`apt-get install bpfcc-tools`, see scripts/install-bench-deps.sh)
+# compile at run time against the running kernel's headers; when they cannot,
+# their rows say why.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+rounds="${1:-5}"
+whyfail="${WHYFAIL:-$root/build/whyfail}"
+floor_dir="${FLOOR_DIR:-$root/../shared/floor}"
+
+bin="$(mktemp -d /tmp/whyfail-views-bench.XXXXXX)"
+trap 'rm -rf "$bin"' EXIT
+for w in mixed forky pingpong; do
+  cc -O2 -Wall -Wextra -o "$bin/$w" "$here/workloads/$w.c"
+done
+floor=""
+if [[ -f "$floor_dir/Makefile" ]] && make -s -C "$floor_dir" >/dev/null 2>&1 && [[ -x "$floor_dir/floor" ]]; then
+  floor="$floor_dir/floor"
+fi
+
+exec python3 "$here/views_bench.py" --rounds "$rounds" --bin "$bin" --whyfail "$whyfail" --floor "$floor"

@@ -3,14 +3,20 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <future>
 
 #include "platform/features.h"
 #include "report/doctor.h"
+#include "views/views_probe.h"
 
 namespace whyfail::cli {
 
 int run_doctor(const Options& options) {
-  const auto features = platform::probe_all();
+  // The views (whyfail execs|files|sched), each loaded and attached for real,
+  // side by side with the other probes (both mostly wait on the verifier).
+  auto views_rows = std::async(std::launch::async, views::probe_views);
+  auto features = platform::probe_all();
+  for (auto& f : views_rows.get()) features.push_back(std::move(f));
   std::string text;
   if (options.doctor_json) {
     text = report::render_doctor_json(features);

@@ -13,6 +13,7 @@
 
 #include "execs_abi.h"
 #include "views_path.bpf.h"
+#include "views_cgroup.bpf.h"
 
 const volatile __u32 self_tgid = 0;  // whyfail itself
 const volatile __u8 report_exits = 0;  // --tree
@@ -98,6 +99,7 @@ static __always_inline int on_enter(__u64 ufilename, __u64 uargv, __s32 dfd, __u
   __u64 pid_tgid = bpf_get_current_pid_tgid();
   __u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
   if (tgid == self_tgid) return 0;
+  if (!views_current_in_cgroup()) return 0;
   __u32 z = 0;
   struct wf_exec_rec *init = bpf_map_lookup_elem(&zero, &z);
   if (!init) return 0;
@@ -206,6 +208,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *p, bool group_dead) {
   if (!report_exits || !group_dead) return 0;  // only the last thread ends the process
   if ((__u32)p->tgid == self_tgid) return 0;
+  if (!views_current_in_cgroup()) return 0;  // the exiting task is the current one
   struct wf_exit_rec *r = bpf_ringbuf_reserve(&rb, sizeof *r, 0);
   if (!r) {
     count(WF_EXEC_CNT_LOST);

@@ -219,7 +219,7 @@ Result<int> run_execs(const ViewOptions& opts, std::ostream& out) {
       ++bad;  // a C callback: nothing may cross it
     }
   };
-  auto loader = ExecsLoader::load(getpid(), opts.ring_bytes, opts.tree, on_record);
+  auto loader = ExecsLoader::load(getpid(), opts.ring_bytes, opts.tree, on_record, opts.filters.cgroup);
   if (!loader) return tl::unexpected(loader.error());
   if (auto a = (*loader)->attach(); !a) return tl::unexpected(a.error());
   if (!opts.json) out << exec_text_header() << '\n';

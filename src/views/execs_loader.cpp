@@ -16,7 +16,8 @@ void ExecsLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_bu
 ExecsLoader::~ExecsLoader() = default;
 
 Result<std::unique_ptr<ExecsLoader>> ExecsLoader::load(pid_t self_tgid, std::size_t ring_bytes, bool report_exits,
-                                                       RecordHandler on_record) {
+                                                       RecordHandler on_record,
+                                                       CgroupFilter cgroup) {
   capture_libbpf_messages();
   std::unique_ptr<ExecsLoader> l(new ExecsLoader());
   l->on_record_ = std::move(on_record);
@@ -28,6 +29,8 @@ Result<std::unique_ptr<ExecsLoader>> ExecsLoader::load(pid_t self_tgid, std::siz
   struct execs* s = l->skel_.get();
   s->rodata->self_tgid = static_cast<uint32_t>(self_tgid);
   s->rodata->report_exits = report_exits;
+  s->rodata->cgroup_id = cgroup.id;
+  s->rodata->cgroup_level = cgroup.level;
   bpf_program__set_autoload(s->progs.on_process_exit, report_exits);
   // 4 MiB: ~200 execs with full 16 KiB argv between two polls.
   int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring_size(ring_bytes, 4u << 20)));

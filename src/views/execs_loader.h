@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "execs_abi.h"
+#include "views/cgroup_filter.h"
 #include "util/result.h"
 
 struct execs;        // the skeleton (execs.skel.h)
@@ -23,7 +24,8 @@ using RecordHandler = std::function<void(const void* data, std::size_t size)>;
 
 class ExecsLoader {
  public:
-  static Result<std::unique_ptr<ExecsLoader>> load(pid_t self_tgid, std::size_t ring_bytes, bool report_exits, RecordHandler on_record);
+  static Result<std::unique_ptr<ExecsLoader>> load(pid_t self_tgid, std::size_t ring_bytes, bool report_exits, RecordHandler on_record,
+                                                    CgroupFilter cgroup = {});
   ~ExecsLoader();
   ExecsLoader(const ExecsLoader&) = delete;
   ExecsLoader& operator=(const ExecsLoader&) = delete;

@@ -15,10 +15,15 @@
 
 #include "files_abi.h"
 #include "views_tree.bpf.h"
+#include "views_cgroup.bpf.h"
 #include "views_path.bpf.h"
 
 const volatile __u32 self_tgid = 0;
 const volatile __u8 filter_pids = 0;  // only tgids in `traced` (whyfail files -- CMD)
+// The reader is not woken per record (a wakeup costs the traced call more than
+// the record itself): it drains on a short timer, and is woken only when the
+// ring holds more than this many bytes.
+const volatile __u64 wake_bytes = 1 << 20;
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -76,14 +81,17 @@ static __always_inline void count(__u32 which) {
   if (c) *c += 1;
 }
 
+// tp_btf hands typed kernel pointers: plain loads from them are inlined by
+// the JIT (a few ns each) where BPF_CORE_READ calls bpf_probe_read_kernel
+// (~20-40 ns each); every file call of the machine pays for these.
 static __always_inline __u64 arg_of(struct pt_regs *regs, __u32 i) {
   switch (i) {
-    case 0: return BPF_CORE_READ(regs, di);
-    case 1: return BPF_CORE_READ(regs, si);
-    case 2: return BPF_CORE_READ(regs, dx);
-    case 3: return BPF_CORE_READ(regs, r10);
-    case 4: return BPF_CORE_READ(regs, r8);
-    default: return BPF_CORE_READ(regs, r9);
+    case 0: return regs->di;
+    case 1: return regs->si;
+    case 2: return regs->dx;
+    case 3: return regs->r10;
+    case 4: return regs->r8;
+    default: return regs->r9;
   }
 }
 
@@ -91,11 +99,14 @@ static __always_inline __u64 arg_of(struct pt_regs *regs, __u32 i) {
 static __always_inline struct file *fd_file(int fd) {
   if (fd < 0) return NULL;
   struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
-  struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+  struct files_struct *files = t->files;
+  if (!files) return NULL;
+  struct fdtable *fdt = files->fdt;
   if (!fdt) return NULL;
-  unsigned int max = BPF_CORE_READ(fdt, max_fds);
-  if ((unsigned int)fd >= max) return NULL;
-  struct file **arr = BPF_CORE_READ(fdt, fd);
+  if ((unsigned int)fd >= fdt->max_fds) return NULL;
+  // The array is indexed by a runtime value: that needs one real read.
+  struct file **arr = NULL;
+  bpf_probe_read_kernel(&arr, sizeof arr, &fdt->fd);
   struct file *f = NULL;
   bpf_probe_read_kernel(&f, sizeof f, &arr[fd]);
   return f;
@@ -163,6 +174,7 @@ int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
   __u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
   if (tgid == self_tgid) return 0;
   if (filter_pids && !bpf_map_lookup_elem(&traced, &tgid)) return 0;
+  if (!views_current_in_cgroup()) return 0;
   if (rule->kind == WF_FK_MMAP) {
     // Only mappings of a file.
     if ((arg_of(regs, 3) & 0x20 /* MAP_ANONYMOUS */) || (int)arg_of(regs, 4) < 0) return 0;
@@ -260,7 +272,8 @@ static __always_inline void emit(struct wf_file_rec *r) {
   o->data_len = off;
   __u64 size = __builtin_offsetof(struct wf_file_out, data) + off;
   BOUND(size, sizeof(struct wf_file_out));
-  if (bpf_ringbuf_output(&rb, o, size, 0)) count(WF_FILES_CNT_LOST);
+  __u64 wake = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > wake_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+  if (bpf_ringbuf_output(&rb, o, size, wake)) count(WF_FILES_CNT_LOST);
 }
 
 SEC("tp_btf/sys_exit")
@@ -269,7 +282,7 @@ int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
   struct wf_file_rec *r = bpf_map_lookup_elem(&inflight, &tid);
   if (!r || !r->active) return 0;
   r->active = 0;
-  __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
+  __u32 nr = (__u32)regs->orig_ax;
   if (nr != r->nr) {
     // Not the call this slot was built for (an exec replaced the program
     // between them): never pair an exit with another call's entry.

@@ -304,7 +304,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     }
   };
   const bool command = !opts.view.command.empty();
-  auto loader = FilesLoader::load(getpid(), command, opts.view.ring_bytes, on_record);
+  auto loader = FilesLoader::load(getpid(), command, opts.view.ring_bytes, on_record, opts.view.filters.cgroup);
   if (!loader) return tl::unexpected(loader.error());
   std::optional<trace::bpf::HeldChild> child;
   if (command) {
@@ -326,7 +326,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
   }
   RunLoop loop(command ? 0 : opts.view.duration_s);
   while (!loop.done()) {
-    auto n = (*loader)->poll(100);
+    auto n = (*loader)->poll(20);  // records arrive without wakeups: this is the latency
     if (!n) return tl::unexpected(n.error());
     // --compact merges consecutive accesses: print the pending line only once quiet.
     if (opts.compact && *n == 0) compact.flush();

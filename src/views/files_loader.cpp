@@ -18,7 +18,7 @@ void FilesLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_bu
 FilesLoader::~FilesLoader() = default;
 
 Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
-                                                       RecordHandler on_record) {
+                                                       RecordHandler on_record, CgroupFilter cgroup) {
   capture_libbpf_messages();
   std::unique_ptr<FilesLoader> l(new FilesLoader());
   l->on_record_ = std::move(on_record);
@@ -30,8 +30,12 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   struct files* s = l->skel_.get();
   s->rodata->self_tgid = static_cast<uint32_t>(self_tgid);
   s->rodata->filter_pids = filter_pids;
+  s->rodata->cgroup_id = cgroup.id;
+  s->rodata->cgroup_level = cgroup.level;
   // 16 MiB: ~4000 records (4 KiB each) between two polls.
-  int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring_size(ring_bytes, 16u << 20)));
+  const std::size_t ring = ring_size(ring_bytes, 16u << 20);
+  s->rodata->wake_bytes = ring / 8;
+  int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring));
   if (rc) return fail(libbpf_err(rc), "sizing the files ring buffer");
   bpf_program__set_autoload(s->progs.files_fork, filter_pids);
   rc = files__load(s);
@@ -72,9 +76,13 @@ Result<void> FilesLoader::add_traced(pid_t tgid) {
 }
 
 Result<int> FilesLoader::poll(int timeout_ms) {
+  // Records come without wakeups (files.bpf.c): wait out the timeout (or a
+  // wakeup when the ring fills up), then drain whatever is there.
   int n = ring_buffer__poll(ring_.get(), timeout_ms);
   if (n < 0 && n != -EINTR) return fail(-n, "polling the files ring buffer");
-  return n > 0 ? n : 0;
+  int m = ring_buffer__consume(ring_.get());
+  if (m < 0 && m != -EINTR) return fail(-m, "reading the files ring buffer");
+  return (n > 0 ? n : 0) + (m > 0 ? m : 0);
 }
 
 std::array<uint64_t, WF_FILES_CNT_MAX> FilesLoader::counters() const {

@@ -11,6 +11,7 @@
 
 #include "execs_loader.h"  // RecordHandler
 #include "files_abi.h"
+#include "views/cgroup_filter.h"
 #include "util/result.h"
 
 struct files;
@@ -20,7 +21,8 @@ namespace whyfail::views {
 class FilesLoader {
  public:
   static Result<std::unique_ptr<FilesLoader>> load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
-                                                   RecordHandler on_record);
+                                                   RecordHandler on_record,
+                                                    CgroupFilter cgroup = {});
   ~FilesLoader();
   FilesLoader(const FilesLoader&) = delete;
   FilesLoader& operator=(const FilesLoader&) = delete;

@@ -12,6 +12,7 @@
 
 #include "sched_abi.h"
 #include "views_tree.bpf.h"
+#include "views_cgroup.bpf.h"
 
 const volatile __u64 min_ns = 0;       // --min-ms: shorter waits are not counted
 const volatile __u8 filter_pids = 0;   // only tgids in `traced` (whyfail sched -- CMD)
@@ -29,15 +30,19 @@ struct {
   __type(value, __u8);
 } traced SEC(".maps");
 
+// When each task became runnable: task-local storage, found from the task
+// pointer without hashing, created once per task and never deleted while it
+// lives (ns == 0: not waiting). Every wakeup and switch of the machine pays
+// for this lookup, a hash map's update+delete cost more.
 struct start_val {
   __u64 ns;
   __u32 preempted;
   __u32 pad;
 };
 struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u32);
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
   __type(value, struct start_val);
 } start SEC(".maps");
 
@@ -61,16 +66,22 @@ static __always_inline void count(__u32 which) {
 }
 
 static __always_inline bool wanted(struct task_struct *t) {
-  if (!filter_pids) return true;
-  __u32 tgid = BPF_CORE_READ(t, tgid);
-  return bpf_map_lookup_elem(&traced, &tgid) != NULL;
+  if (filter_pids) {
+    __u32 tgid = BPF_CORE_READ(t, tgid);
+    if (!bpf_map_lookup_elem(&traced, &tgid)) return false;
+  }
+  return views_task_in_cgroup(t);
 }
 
 static __always_inline void stamp(struct task_struct *t, __u32 preempted) {
-  __u32 pid = BPF_CORE_READ(t, pid);
-  if (!pid || !wanted(t)) return;  // pid 0: the idle task
-  struct start_val v = {.ns = bpf_ktime_get_ns(), .preempted = preempted};
-  if (bpf_map_update_elem(&start, &pid, &v, BPF_ANY)) count(WF_SCHED_CNT_NOSTART);
+  if (!t->pid || !wanted(t)) return;  // pid 0: the idle task
+  struct start_val *v = bpf_task_storage_get(&start, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (!v) {
+    count(WF_SCHED_CNT_NOSTART);
+    return;
+  }
+  v->ns = bpf_ktime_get_ns();
+  v->preempted = preempted;
 }
 
 // sched_waking fires on every try_to_wake_up(); sched_wakeup, later and more
@@ -109,18 +120,18 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state) {
   // A task switched out while still runnable (TASK_RUNNING == 0) waits again from now.
   if (prev_state == 0) stamp(prev, 1);
-  __u32 pid = BPF_CORE_READ(next, pid);
+  __u32 pid = next->pid;
   if (!pid) return 0;
-  struct start_val *s = bpf_map_lookup_elem(&start, &pid);
-  if (!s) return 0;
+  struct start_val *s = bpf_task_storage_get(&start, next, 0, 0);
+  if (!s || !s->ns) return 0;
   __u64 now = bpf_ktime_get_ns();
   __u64 wait = now - s->ns;
   __u32 preempted = s->preempted;
-  bpf_map_delete_elem(&start, &pid);
+  s->ns = 0;
   if (wait < min_ns) return 0;
   struct wf_sched_key k = {};
   k.pid = pid;
-  k.tgid = BPF_CORE_READ(next, tgid);
+  k.tgid = next->tgid;
   BPF_CORE_READ_STR_INTO(&k.comm, next, comm);
   struct wf_sched_hist *h = bpf_map_lookup_elem(&hists, &k);
   if (!h) {
@@ -148,8 +159,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
     r->wait_ns = wait;
     r->pid = pid;
     r->tgid = k.tgid;
-    r->prev_pid = BPF_CORE_READ(prev, pid);
-    r->prev_tgid = BPF_CORE_READ(prev, tgid);
+    r->prev_pid = prev->pid;
+    r->prev_tgid = prev->tgid;
     r->cpu = bpf_get_smp_processor_id();
     r->preempted = preempted;
     __builtin_memcpy(r->comm, k.comm, sizeof r->comm);

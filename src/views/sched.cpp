@@ -136,6 +136,7 @@ Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
   lo.min_ns = static_cast<uint64_t>(opts.min_ms * 1e6);
   lo.filter_pids = command;
   lo.slow_log = opts.slow_log;
+  lo.cgroup = opts.view.filters.cgroup;
   auto loader = SchedLoader::load(lo, on_slow);
   if (!loader) return tl::unexpected(loader.error());
   std::optional<trace::bpf::HeldChild> child;

@@ -28,6 +28,8 @@ Result<std::unique_ptr<SchedLoader>> SchedLoader::load(const SchedLoaderOptions&
   s->rodata->min_ns = o.min_ns;
   s->rodata->filter_pids = o.filter_pids;
   s->rodata->slow_log = o.slow_log;
+  s->rodata->cgroup_id = o.cgroup.id;
+  s->rodata->cgroup_level = o.cgroup.level;
   bpf_program__set_autoload(s->progs.sched_fork, o.filter_pids);
   int rc = sched__load(s);
   if (rc) {

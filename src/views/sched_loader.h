@@ -13,6 +13,7 @@
 
 #include "execs_loader.h"  // RecordHandler
 #include "sched_abi.h"
+#include "views/cgroup_filter.h"
 #include "util/result.h"
 
 struct sched;
@@ -23,6 +24,7 @@ struct SchedLoaderOptions {
   uint64_t min_ns = 0;
   bool filter_pids = false;
   bool slow_log = false;
+  CgroupFilter cgroup;
 };
 
 class SchedLoader {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "views/cgroup_filter.h"
 #include "views/execs.h"
 #include "views/files.h"
 #include "views/sched.h"
@@ -14,7 +15,7 @@ namespace whyfail::views {
 
 namespace {
 
-const char* kHelp = R"(usage: whyfail execs [--tree] [--json] [--comm NAME] [--pid PID] [--uid UID] [--duration S]
+const char* kHelp = R"(usage: whyfail execs [--tree] [--json] [--comm NAME] [--pid PID] [--uid UID] [--cgroup DIR] [--duration S]
        whyfail files [--compact | -c] [--json] [filters] [--duration S] [-- CMD ARGS...]
        whyfail sched [--min-ms N] [--interval S] [--slow-log] [--json] [filters] [--duration S] [-- CMD ARGS...]
 
@@ -30,7 +31,10 @@ System-wide views, from the kernel's tracepoints (works under lockdown=integrity
           --min-ms N    count only waits of at least N ms
           --interval S  print (and reset) the histograms every S seconds
           --slow-log    one line per counted wait, with the task that was running instead
-filters: --comm NAME, --pid PID, --uid UID (repeatable); --duration S stops after S seconds
+filters: --comm NAME, --pid PID, --uid UID (repeatable); --cgroup DIR (a cgroup v2 directory,
+         under the cgroup v2 mount or relative to it as /proc/PID/cgroup shows it, and
+         everything below it; checked in the kernel);
+         --duration S stops after S seconds
          (default: Ctrl-C, or the end of CMD). See docs/views.md.
 )";
 
@@ -70,6 +74,13 @@ Result<int> run_view_command(int argc, char** argv) {
       auto v = value();
       if (!v) return tl::unexpected(v.error());
       view.filters.comms.push_back(*v);
+    } else if (a == "--cgroup") {
+      auto v = value();
+      if (!v) return tl::unexpected(v.error());
+      if (view.filters.cgroup.id) return tl::unexpected(usage(verb, "--cgroup may be given once"));
+      auto c = resolve_cgroup(*v);
+      if (!c) return tl::unexpected(c.error());
+      view.filters.cgroup = *c;
     } else if (a == "--pid" || a == "--uid") {
       double d = 0;
       if (auto r = number(&d); !r) return tl::unexpected(r.error());

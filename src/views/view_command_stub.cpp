@@ -11,3 +11,17 @@ Result<int> run_view_command(int, char** argv) {
 }
 
 }  // namespace whyfail::views
+
+#include "views/views_probe.h"
+
+namespace whyfail::views {
+
+std::vector<platform::Feature> probe_views() {
+  std::vector<platform::Feature> out;
+  for (const char* v : {"execs", "files", "sched"})
+    out.push_back({std::string("view_") + v, platform::Availability::No, "not built in",
+                   std::string("whyfail ") + v + " needs a build with -DWHYFAIL_BPF=ON (clang, bpftool, libbpf-dev)"});
+  return out;
+}
+
+}  // namespace whyfail::views

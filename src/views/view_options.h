@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "views/cgroup_filter.h"
+
 namespace whyfail::views {
 
 struct ViewFilters {
   std::vector<std::string> comms;  // match comm (before or after an exec); empty: any
   std::vector<pid_t> pids;         // match pid (tgid) or, for execs, ppid too; empty: any
   std::vector<uint32_t> uids;
+  CgroupFilter cgroup;             // --cgroup: applied in the kernel
 };
 
 struct ViewOptions {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "report/escape.h"
+#include "views/cgroup_filter.h"
 #include "views/execs_abi.h"
 #include "views/execs_loader.h"
 
@@ -267,4 +268,55 @@ TEST(Execs, TreeModeReportsEachProcessEndWithItsStatus) {
   EXPECT_EQ(x.exit_code, st);  // the same wait status the parent got
   EXPECT_EQ(static_cast<pid_t>(x.ppid), getpid());
   EXPECT_GE(x.exit_ns - x.start_ns, 50000000u);  // it slept 50 ms
+}
+
+// --cgroup: a child moved into a fresh cgroup v2 directory execs, another
+// child outside it execs too; only the first is reported (filtered in the kernel).
+TEST(Execs, CgroupFilterKeepsOnlyExecsInsideTheCgroup) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF and cgroups";
+  std::string root;
+  {
+    std::ifstream in("/proc/self/mounts");
+    std::string dev, dir, type, rest;
+    while (in >> dev >> dir >> type && std::getline(in, rest))
+      if (type == "cgroup2") { root = dir; break; }
+  }
+  if (root.empty()) GTEST_SKIP() << "no cgroup v2 mount";
+  const std::string name = "whyfail-views-test-" + std::to_string(getpid());
+  const std::string dir = root + "/" + name;
+  if (mkdir(dir.c_str(), 0755) != 0) GTEST_SKIP() << "cannot create " << dir << ": " << strerror(errno);
+  auto cg = whyfail::views::resolve_cgroup(name);
+  ASSERT_TRUE(cg) << cg.error().message();
+  std::vector<ExecEvent> events;
+  auto l = ExecsLoader::load(getpid(), 0, false, [&](const void* d, std::size_t n) {
+    auto e = whyfail::views::decode_exec(d, n, 0);
+    if (e) events.push_back(*e);
+  }, *cg);
+  if (!l) { rmdir(dir.c_str()); GTEST_SKIP() << l.error().message(); }
+  if (auto a = (*l)->attach(); !a) { rmdir(dir.c_str()); GTEST_SKIP() << a.error().message(); }
+  auto run = [&](bool inside, const char* marker) {
+    pid_t c = fork();
+    if (c == 0) {
+      if (inside) {
+        std::ofstream(dir + "/cgroup.procs") << getpid() << std::flush;
+      }
+      execl("/bin/true", "true", marker, (char*)nullptr);
+      _exit(127);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    return c;
+  };
+  pid_t in = run(true, "views-cgroup-inside");
+  pid_t out = run(false, "views-cgroup-outside");
+  for (int i = 0; i < 10; ++i) (void)(*l)->poll(20);
+  rmdir(dir.c_str());
+  int seen_in = 0, seen_out = 0;
+  for (const auto& e : events) {
+    if (e.pid == in && e.argv.size() == 2 && e.argv[1] == "views-cgroup-inside") ++seen_in;
+    if (e.pid == out) ++seen_out;
+    EXPECT_NE(e.pid, getpid());
+  }
+  EXPECT_EQ(seen_in, 1);
+  EXPECT_EQ(seen_out, 0);
 }

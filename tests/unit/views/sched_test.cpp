@@ -8,8 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "trace/bpf/process_launch.h"
@@ -75,4 +82,116 @@ TEST(Sched, HistogramTextIsBpftraceLike) {
   EXPECT_NE(t.find("[8, 16)"), std::string::npos) << t;
   EXPECT_NE(t.find("[16, 32)"), std::string::npos) << t;  // empty slots between shown, like bpftrace
   EXPECT_NE(t.find("[32, 64)"), std::string::npos) << t;
+}
+
+namespace {
+
+// Runs bpftrace on `script` in the background; its stdout is read back after SIGINT.
+struct Bpftrace {
+  pid_t pid = -1;
+  int out = -1;
+  std::string text;
+  bool start(const std::string& script) {
+    int p[2];
+    if (pipe(p) != 0) return false;
+    pid = fork();
+    if (pid == 0) {
+      dup2(p[1], 1);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 2);
+      close(p[0]);
+      execlp("bpftrace", "bpftrace", script.c_str(), (char*)nullptr);
+      _exit(127);
+    }
+    close(p[1]);
+    out = p[0];
+    // BEGIN prints its line once every probe is attached.
+    char buf[256];
+    while (text.find("Tracing") == std::string::npos) {
+      ssize_t n = read(out, buf, sizeof buf);
+      if (n <= 0) return false;
+      text.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  void stop() {
+    kill(pid, SIGINT);
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(out, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    close(out);
+    waitpid(pid, nullptr, 0);
+  }
+};
+
+// bpftrace's `@slowprocs[comm, pid]:` histograms: total count per pid of `comm`.
+std::map<uint32_t, uint64_t> bpftrace_counts(const std::string& text, const std::string& comm) {
+  std::map<uint32_t, uint64_t> out;
+  std::istringstream in(text);
+  std::string line;
+  long pid = -1;
+  while (std::getline(in, line)) {
+    if (line.rfind("@slowprocs[", 0) == 0) {
+      std::size_t comma = line.rfind(", ");
+      pid = line.compare(11, comm.size() + 1, comm + ",") == 0 ? std::stol(line.substr(comma + 2)) : -1;
+    } else if (pid > 0 && !line.empty() && line[0] == '[') {
+      std::size_t close = line.find(')');
+      if (close != std::string::npos) out[static_cast<uint32_t>(pid)] += std::stoull(line.substr(close + 1));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The seed's own slowprocs.bt (bench/seed-scripts) on the same load: per
+// process, the waits of at least 6 ms (the script's integer `delta_ms > 5`)
+// must match what whyfail sched --min-ms 6 counted, within a few waits (the
+// two see each wakeup a few microseconds apart: a wait right at 6 ms can fall
+// on either side).
+TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
+  if (system("command -v bpftrace >/dev/null 2>&1") != 0) GTEST_SKIP() << "bpftrace not installed";
+  whyfail::views::SchedLoaderOptions o;
+  o.min_ns = 6'000'000;
+  o.filter_pids = true;
+  auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
+  if (!l) GTEST_SKIP() << l.error().message();
+  Bpftrace bt;
+  ASSERT_TRUE(bt.start(std::string(SEEDS_DIR) + "/slowprocs.bt")) << bt.text;
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  int saved = dup(1);
+  dup2(devnull, 1);
+  auto c = whyfail::trace::bpf::HeldChild::fork_held(
+      {std::string(PROGS_DIR) + "/views_sched_load", "3", "2", "3000"}, getuid(), getgid());
+  dup2(saved, 1);
+  close(saved);
+  close(devnull);
+  ASSERT_TRUE(c) << c.error().message();
+  ASSERT_TRUE((*l)->add_traced(c->pid()));
+  if (auto a = (*l)->attach(); !a) {
+    c->abandon();
+    bt.stop();
+    GTEST_SKIP() << a.error().message();
+  }
+  ASSERT_TRUE(c->release());
+  int st = 0;
+  ASSERT_EQ(waitpid(c->pid(), &st, 0), c->pid());
+  bt.stop();
+  std::map<uint32_t, uint64_t> ours;
+  for (const auto& [k, h] : (*l)->histograms(false))
+    if (std::strcmp(k.comm, "views_sched_loa") == 0) ours[k.pid] += h.count;
+  std::map<uint32_t, uint64_t> theirs = bpftrace_counts(bt.text, "views_sched_loa");
+  uint64_t total = 0;
+  for (const auto& [pid, n] : ours) total += n;
+  ASSERT_GT(total, 20u) << "the load made too few long waits to compare";
+  std::set<uint32_t> pids;
+  for (const auto& [pid, n] : ours) pids.insert(pid);
+  for (const auto& [pid, n] : theirs) pids.insert(pid);
+  for (uint32_t pid : pids) {
+    uint64_t a = ours[pid], b = theirs[pid];
+    uint64_t tol = std::max<uint64_t>(3, std::max(a, b) / 10);
+    EXPECT_LE(a > b ? a - b : b - a, tol) << "pid " << pid << ": whyfail " << a << ", bpftrace " << b
+                                          << "\n" << bt.text;
+  }
 }

@@ -135,7 +135,7 @@ static __always_inline int on_enter(__u64 ufilename, __u64 uargv, __s32 dfd, __u
     __u8 trunc = 0;
     struct dentry *d = BPF_CORE_READ(fs, pwd.dentry);
     struct vfsmount *vm = BPF_CORE_READ(fs, pwd.mnt);
-    r->cwd_len = walk_path(d, vm, r->cwd, WF_EXEC_CWD_BYTES, WF_EXEC_CWD_DEPTH, &trunc);
+    r->cwd_len = walk_path((__u64)d, (__u64)vm, r->cwd, WF_EXEC_CWD_BYTES, WF_EXEC_CWD_DEPTH, &trunc);
     if (trunc) r->flags |= WF_EXEC_CWD_TRUNCATED;
   }
   return 0;

@@ -112,25 +112,29 @@ static __always_inline struct file *fd_file(int fd) {
   return f;
 }
 
-static __always_inline void slot_from_file(struct wf_file_slot *s, struct file *f) {
-  if (!f) {
+static __always_inline void slot_from_file(struct wf_file_slot *s, struct file *fraw) {
+  if (!fraw) {
     s->flags |= WF_FS_BADFD;
     return;
   }
-  struct inode *ino = BPF_CORE_READ(f, f_inode);
-  s->mode = BPF_CORE_READ(ino, i_mode);
-  s->ino = BPF_CORE_READ(ino, i_ino);
-  struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
-  struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+  // Plain loads through a read-only typed pointer (see views_path.bpf.h).
+  struct file *f = bpf_rdonly_cast(fraw, bpf_core_type_id_kernel(struct file));
+  struct inode *ino = f->f_inode;
+  s->mode = ino->i_mode;
+  s->ino = ino->i_ino;
+  struct dentry *d = f->f_path.dentry;
+  // An address, not a typed pointer: walk_path computes the struct mount around it.
+  __u64 vm = 0;
+  bpf_probe_read_kernel(&vm, sizeof vm, &fraw->f_path.mnt);
   __u8 trunc = 0;
-  __u32 n = walk_path(d, vm, s->comps, WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
+  __u32 n = walk_path((__u64)d, vm, s->comps, WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
   s->comps_len = n;
   s->flags |= WF_FS_COMPS_ABS;
   if (trunc) s->flags |= WF_FS_COMPS_TRUNC;
   // Pipes, sockets, anon inodes: a pseudo filesystem's lone dentry; keep its name.
-  if (n == 0 && BPF_CORE_READ(d, d_parent) == d) {
+  if (n == 0 && d->d_parent == d) {
     s->flags |= WF_FS_PSEUDO;
-    long k = bpf_probe_read_kernel_str(s->comps, WF_NAME_MAX, BPF_CORE_READ(d, d_name.name));
+    long k = bpf_probe_read_kernel_str(s->comps, WF_NAME_MAX, d->d_name.name);
     s->comps_len = k > 0 ? (__u16)k : 0;
   }
 }
@@ -140,7 +144,7 @@ static __always_inline void slot_cwd(struct wf_file_slot *s) {
   struct fs_struct *fs = t->fs;
   if (!fs) return;
   __u8 trunc = 0;
-  s->comps_len = walk_path(BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt), s->comps,
+  s->comps_len = walk_path((__u64)BPF_CORE_READ(fs, pwd.dentry), (__u64)BPF_CORE_READ(fs, pwd.mnt), s->comps,
                            WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
   if (trunc) s->flags |= WF_FS_COMPS_TRUNC;
 }

@@ -30,19 +30,18 @@ struct {
   __type(value, __u8);
 } traced SEC(".maps");
 
-// When each task became runnable: task-local storage, found from the task
-// pointer without hashing, created once per task and never deleted while it
-// lives (ns == 0: not waiting). Every wakeup and switch of the machine pays
-// for this lookup, a hash map's update+delete cost more.
+// When each task became runnable, by tid. (Task-local storage was tried: its
+// lookups from tracing programs give up when the CPU's storage lock is busy,
+// and the sched test then missed about one wait in 150.)
 struct start_val {
   __u64 ns;
   __u32 preempted;
   __u32 pad;
 };
 struct {
-  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __type(key, int);
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
   __type(value, struct start_val);
 } start SEC(".maps");
 
@@ -74,14 +73,10 @@ static __always_inline bool wanted(struct task_struct *t) {
 }
 
 static __always_inline void stamp(struct task_struct *t, __u32 preempted) {
-  if (!t->pid || !wanted(t)) return;  // pid 0: the idle task
-  struct start_val *v = bpf_task_storage_get(&start, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-  if (!v) {
-    count(WF_SCHED_CNT_NOSTART);
-    return;
-  }
-  v->ns = bpf_ktime_get_ns();
-  v->preempted = preempted;
+  __u32 pid = t->pid;
+  if (!pid || !wanted(t)) return;  // pid 0: the idle task
+  struct start_val v = {.ns = bpf_ktime_get_ns(), .preempted = preempted};
+  if (bpf_map_update_elem(&start, &pid, &v, BPF_ANY)) count(WF_SCHED_CNT_NOSTART);
 }
 
 // sched_waking fires on every try_to_wake_up(); sched_wakeup, later and more
@@ -122,12 +117,12 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
   if (prev_state == 0) stamp(prev, 1);
   __u32 pid = next->pid;
   if (!pid) return 0;
-  struct start_val *s = bpf_task_storage_get(&start, next, 0, 0);
-  if (!s || !s->ns) return 0;
+  struct start_val *s = bpf_map_lookup_elem(&start, &pid);
+  if (!s) return 0;
   __u64 now = bpf_ktime_get_ns();
   __u64 wait = now - s->ns;
   __u32 preempted = s->preempted;
-  s->ns = 0;
+  bpf_map_delete_elem(&start, &pid);
   if (wait < min_ns) return 0;
   struct wf_sched_key k = {};
   k.pid = pid;

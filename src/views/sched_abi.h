@@ -38,7 +38,7 @@ struct wf_sched_slow {
 
 enum wf_sched_counter {
   WF_SCHED_CNT_LOST = 0,       /* slow-log ring full */
-  WF_SCHED_CNT_NOSTART = 1,    /* no task storage for the start (allocation failed): a wait not measured */
+  WF_SCHED_CNT_NOSTART = 1,    /* wakeup table full: a wait not measured */
   WF_SCHED_CNT_NOHIST = 2,     /* histogram table full */
   WF_SCHED_CNT_MAX = 3,
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -79,7 +80,13 @@ Result<int> run_view_command(int argc, char** argv) {
       if (!v) return tl::unexpected(v.error());
       if (view.filters.cgroup.id) return tl::unexpected(usage(verb, "--cgroup may be given once"));
       auto c = resolve_cgroup(*v);
-      if (!c) return tl::unexpected(c.error());
+      if (!c) {
+        // A wrong path is bad usage (exit 2), not a tracing failure.
+        Error e = c.error();
+        if (e.err) e.what += std::string(": ") + std::strerror(e.err);
+        e.err = 0;
+        return tl::unexpected(e);
+      }
       view.filters.cgroup = *c;
     } else if (a == "--pid" || a == "--uid") {
       double d = 0;

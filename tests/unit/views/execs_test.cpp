@@ -320,3 +320,9 @@ TEST(Execs, CgroupFilterKeepsOnlyExecsInsideTheCgroup) {
   EXPECT_EQ(seen_in, 1);
   EXPECT_EQ(seen_out, 0);
 }
+
+TEST(Execs, CgroupPathThatIsNotACgroupIsRefused) {
+  EXPECT_FALSE(whyfail::views::resolve_cgroup("/proc"));
+  EXPECT_FALSE(whyfail::views::resolve_cgroup("whyfail-no-such-cgroup-dir"));
+  EXPECT_FALSE(whyfail::views::resolve_cgroup(""));
+}

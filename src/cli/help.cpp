@@ -33,6 +33,7 @@ What to print:
   --all-failures       list the failures even when the command succeeded
   --explain            the cause under each failed call
   --json               JSON Lines (docs/json-schema.md)
+  -v, --no-abbrev      print execve environments in full (default: "/* N vars */" as strace)
   -c                   summary per syscall: calls, errors by errno, time (instead of the calls)
   -o FILE              write the trace to FILE instead of stderr
   -s N                 bytes of strings and buffers to capture (default 64; paths: whole)

@@ -176,6 +176,7 @@ Result<void> Parser::short_cluster(std::string_view arg) {
       case 'c': opts_.summary = true; break;
       case 'y': opts_.fd_paths = true; break;
       case 'k': opts_.user_stacks = true; break;
+      case 'v': opts_.verbose = true; break;
       case 'h': opts_.verb = Verb::Help; break;
       case 'V': opts_.verb = Verb::Version; break;
       case 'p': {
@@ -242,6 +243,7 @@ Result<void> Parser::long_option(std::string_view arg) {
   if (name == "--no-fd-paths") return flag(opts_.fd_paths, false);
   if (name == "--decode-fds") return flag(opts_.fd_paths, true);
   if (name == "--stack-trace") return flag(opts_.user_stacks);
+  if (name == "--no-abbrev") return flag(opts_.verbose);
   if (name == "--system") return flag(opts_.system);
   if (name == "--kernel") return flag(opts_.kernel_origin);
   if (name == "--kernel-funcs") {

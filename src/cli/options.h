@@ -48,6 +48,7 @@ struct Options {
   bool summary = false;                 // -c
   bool explain_each = false;            // --explain: the cause under each failed call
   bool fd_paths = true;                 // -y (default on); --no-fd-paths turns it off
+  bool verbose = false;                 // -v/--no-abbrev: environments printed in full
   std::size_t string_limit = 64;        // -s N
   report::Timestamps timestamps = report::Timestamps::None;  // -t, -tt, -ttt
   bool relative = false;                // -r

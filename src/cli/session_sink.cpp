@@ -27,6 +27,7 @@ SessionSink::SessionSink(const Options& options, SyscallFilter display, report::
     : options_(options), display_(std::move(display)), renderer_(renderer), out_(out), origin_(origin),
       summary_(options.system) {
   if (options_.fd_paths) decode_options_.describe_fd = &decode::describe_fd;
+  decode_options_.verbose = options_.verbose;
   buffering_ = !options_.command.empty() && !options_.json && !options_.summary &&
                options_.status == StatusFilter::Failed && !options_.all_failures;
   for (pid_t pid : options_.pids) renderer_.note_process(pid);

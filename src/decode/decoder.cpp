@@ -5,6 +5,9 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+#include <string_view>
+
 #include "decode/structs/structs.h"
 #include "decode/xlat/flags.h"
 #include "sysent/syscall_info.h"
@@ -27,6 +30,13 @@ class CallDecoder {
  public:
   CallDecoder(const trace::SyscallEvent& event, const SyscallInfo& info, const DecodeOptions& options)
       : event_(event), info_(info), options_(options) {}
+
+  // execve's third and execveat's fourth argument: the environment, which
+  // strace abbreviates (it is long and rarely the point).
+  bool is_environment(int i) const {
+    std::string_view name = info_.name;
+    return (name == "execve" && i == 2) || (name == "execveat" && i == 3);
+  }
 
   Value arg(int i) const {
     const ArgInfo& a = info_.args[static_cast<size_t>(i)];
@@ -53,7 +63,15 @@ class CallDecoder {
       case ArgType::BufIn:
       case ArgType::BufOut:
         return captured(raw, cap, [](const CapturedBytes& c) { return Value::make_bytes(c.bytes, c.truncated); });
-      case ArgType::StringArray: return captured(raw, cap, structs::string_array);
+      case ArgType::StringArray: {
+        Value v = captured(raw, cap, structs::string_array);
+        if (v.kind == Value::Kind::Array && !options_.verbose && is_environment(i)) {
+          v.elided = true;
+          v.u = raw;
+          v.i = static_cast<int64_t>(std::max<std::size_t>(cap ? cap->elements_total : 0, v.items.size()));
+        }
+        return v;
+      }
       case ArgType::IovecIn:
       case ArgType::IovecOut: return captured(raw, cap, structs::iovec);
       case ArgType::SockaddrIn:
@@ -160,6 +178,7 @@ class CallDecoder {
       case RetType::Fd: return fd(static_cast<int>(r));
       case RetType::Addr:
       case RetType::Hex: return Value::make_hex(static_cast<uint64_t>(r));
+      case RetType::Mode: return Value::make_octal(static_cast<uint64_t>(r));
       case RetType::Int:
       case RetType::Size:
       case RetType::Pid:

@@ -25,6 +25,8 @@ struct DecodeOptions {
   // -y: resolve descriptors to what they refer to. Called with (pid, fd);
   // returns "" when unknown. Empty function: no annotation.
   std::function<std::string(pid_t, int)> describe_fd;
+  // -v: print environments in full (strace abbreviates them to "/* N vars */").
+  bool verbose = false;
 };
 
 DecodedCall decode_syscall(const trace::SyscallEvent& event, const DecodeOptions& options);

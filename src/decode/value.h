@@ -28,6 +28,10 @@ struct Value {
   uint64_t u = 0;
   std::string bytes;                                  // Bytes (untrusted)
   bool truncated = false;                             // Bytes, Array
+  bool elided = false;    // Array: an environment (execve envp); text shows "ADDR /* N vars */" as strace
+                          // does without -v (u = address, i = count); JSON keeps every item
+  std::string prefix;     // Bytes: trusted marker shown before the quoted bytes in text: "@" for an
+                          // abstract socket name, whose leading NUL is then not part of bytes
   std::string text;                                   // Symbol
   std::string annotation;                             // Fd (untrusted: a path)
   std::vector<std::pair<std::string, Value>> fields;  // Struct

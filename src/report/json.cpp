@@ -96,7 +96,9 @@ Json value_to_json(const decode::Value& value) {
     case Kind::Hex: return fmt::format("{:#x}", value.u);
     case Kind::Octal: return fmt::format("0{:03o}", value.u);
     case Kind::Null: return nullptr;
-    case Kind::Bytes: return bytes_to_json(value.bytes, value.truncated);
+    // An abstract socket name keeps its leading NUL in JSON, as before "@" was shown in text.
+    case Kind::Bytes:
+      return bytes_to_json(value.prefix == "@" ? std::string(1, '\0') + value.bytes : value.bytes, value.truncated);
     case Kind::Symbol: return bytes_to_json(value.text, false);
     case Kind::Struct: {
       Json j = Json::object();

@@ -35,11 +35,12 @@ std::string render_value(const decode::Value& value) {
   switch (value.kind) {
     case Kind::Int: return std::to_string(value.i);
     case Kind::UInt: return std::to_string(value.u);
-    case Kind::Hex: return fmt::format("{:#x}", value.u);
-    case Kind::Octal: return fmt::format("0{:03o}", value.u);
+    // As strace's %#x and %#03o: 0 is "0", modes have at least three digits ("000", "0644").
+    case Kind::Hex: return value.u ? fmt::format("{:#x}", value.u) : "0";
+    case Kind::Octal: return value.u ? fmt::format("0{:02o}", value.u) : "000";
     case Kind::Null: return "NULL";
     case Kind::Bytes:
-      return "\"" + escape_c(value.bytes) + "\"" + (value.truncated ? "..." : "");
+      return value.prefix + "\"" + escape_c(value.bytes) + "\"" + (value.truncated ? "..." : "");
     case Kind::Symbol:
       // Made by whyfail, but never let a control character through.
       for (unsigned char c : value.text) {
@@ -58,7 +59,9 @@ std::string render_value(const decode::Value& value) {
       out += "}";
       return out;
     }
-    case Kind::Array: return render_items(value.items, value.truncated);
+    case Kind::Array:
+      if (value.elided) return fmt::format("{:#x} /* {} var{} */", value.u, value.i, value.i == 1 ? "" : "s");
+      return render_items(value.items, value.truncated);
     case Kind::Fd:
       if (value.annotation.empty()) return std::to_string(value.i);
       return fmt::format("{}<{}>", value.i, escape_c(value.annotation));

@@ -93,6 +93,7 @@ enum class RetType : uint8_t {
   Pid,      // a pid/tid
   Addr,     // an address (mmap, brk): printed as hex
   Hex,      // other opaque value
+  Mode,     // a file mode (umask's previous mask): printed in octal
   NoReturn, // exit, exit_group: never returns; rt_sigreturn: returns the old rax
 };
 

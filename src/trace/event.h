@@ -23,6 +23,9 @@ struct CapturedBytes {
   // (element i spans [parts[i-1], parts[i])). Empty for flat captures.
   std::vector<uint32_t> parts;
   uint32_t elements_total = 0;  // array length in the tracee (argv count, iovcnt)
+  // StringArray: element i was cut at the string limit (strace's "..."...).
+  // Empty when the backend does not know; `truncated` is then the only mark.
+  std::vector<bool> part_truncated;
 };
 
 // Where inside the kernel a failed syscall's error was born (--kernel; see

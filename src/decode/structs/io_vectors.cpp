@@ -84,11 +84,13 @@ Value string_array(const trace::CapturedBytes& c) {
   Value out = array();
   for (size_t i = 0; i < c.parts.size(); ++i) {
     std::string_view s = element(c, i);
-    // A string cut at -s carries no NUL; the capture marks the whole array
-    // truncated, so an element reaching its own limit is not distinguishable.
-    out.items.push_back(Value::make_bytes(std::string(s), false));
+    const bool cut = i < c.part_truncated.size() && c.part_truncated[i];
+    out.items.push_back(Value::make_bytes(std::string(s), cut));
   }
-  out.truncated = c.truncated || c.elements_total > c.parts.size();
+  // With per-element marks, a cut string does not make the array look longer
+  // than it is (strace: ["a", "bc"...], not ["a", "bc", ...]).
+  const bool strings_known = c.part_truncated.size() == c.parts.size() && !c.parts.empty();
+  out.truncated = (c.truncated && !strings_known) || c.elements_total > c.parts.size();
   return out;
 }
 

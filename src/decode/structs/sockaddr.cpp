@@ -30,9 +30,14 @@ Value unix_addr(std::string_view bytes, Value out) {
     // A filesystem name: up to the first NUL (the length may include it).
     path = path.substr(0, path.find('\0'));
   }
-  // Abstract names keep their leading NUL and every byte after it: all of
-  // them are part of the name.
-  out.fields.emplace_back("sun_path", Value::make_bytes(std::string(path), false));
+  // Abstract names: every byte after the leading NUL is part of the name;
+  // shown as strace does, @"name".
+  Value name = Value::make_bytes(std::string(path), false);
+  if (path.front() == '\0') {
+    name.bytes.erase(0, 1);
+    name.prefix = "@";
+  }
+  out.fields.emplace_back("sun_path", std::move(name));
   return out;
 }
 

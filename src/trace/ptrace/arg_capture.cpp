@@ -55,6 +55,7 @@ CapturedBytes read_string_array(TraceeMemory& mem, uint64_t addr, std::size_t li
       out.bytes += s.bytes;
       out.truncated |= s.truncated;
       out.parts.push_back(static_cast<uint32_t>(out.bytes.size()));
+      out.part_truncated.push_back(s.truncated);
     }
     if (i < got) break;  // the NULL terminator
   }

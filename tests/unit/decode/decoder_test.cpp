@@ -50,6 +50,33 @@ TEST(Decoder, FailedOpenatLikeStrace) {
   EXPECT_EQ(call.errno_text, std::strerror(err));
 }
 
+TEST(Decoder, ExecveEnvironmentIsElidedUnlessVerbose) {
+  const char* path = "/nonexistent-whyfail/prog";
+  char arg0[] = "prog";
+  char e1[] = "A=1";
+  char e2[] = "B=2";
+  char* argv[] = {arg0, nullptr};
+  char* envp[] = {e1, e2, nullptr};
+  long r = syscall(SYS_execve, path, argv, envp);
+  ASSERT_EQ(r, -1);
+  auto ev = event_for(SYS_execve, {addr(path), addr(argv), addr(envp)}, -errno);
+  ev.captured[0] = test::capture_of(path, std::strlen(path));
+  std::string env = std::string(e1) + e2;
+  ev.captured[2] = test::capture_of(env.data(), env.size());
+  ev.captured[2]->parts = {3, 6};
+  ev.captured[2]->elements_total = 2;
+  DecodedCall call = decode_syscall(ev, {});
+  ASSERT_EQ(call.args.size(), 3u);
+  EXPECT_TRUE(call.args[2].elided);  // what strace shows as "/* 2 vars */"
+  EXPECT_EQ(call.args[2].u, addr(envp));
+  EXPECT_EQ(call.args[2].i, 2);
+  EXPECT_EQ(call.args[2].items.size(), 2u);  // still there for JSON
+  EXPECT_FALSE(call.args[1].elided);         // argv is never abbreviated
+  DecodeOptions verbose;
+  verbose.verbose = true;
+  EXPECT_FALSE(decode_syscall(ev, verbose).args[2].elided);
+}
+
 TEST(Decoder, SuccessfulOpenReturnsAnnotatedFd) {
   const char* path = "/dev/null";
   long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT, 0600);

@@ -99,8 +99,9 @@ TEST(Sockaddr, UnixPathAbstractAndUnnamed) {
     ASSERT_EQ(bind(s.fd, reinterpret_cast<::sockaddr*>(&sun), len), 0);
     ASSERT_EQ(getsockname(s.fd, reinterpret_cast<::sockaddr*>(&s.addr), &s.len), 0);
     Value v = sockaddr(s.bytes(), false);
-    // Abstract: the leading NUL is kept, every byte is part of the name.
-    EXPECT_EQ(field(v, "sun_path")->bytes, name);
+    // Abstract: every byte after the leading NUL is the name, marked "@" (strace's @"name").
+    EXPECT_EQ(field(v, "sun_path")->bytes, name.substr(1));
+    EXPECT_EQ(field(v, "sun_path")->prefix, "@");
   }
   {
     int sv[2];

@@ -205,6 +205,13 @@ TEST(Structs, PollfdsAndStringArrays) {
   ASSERT_EQ(a.items.size(), 3u);
   EXPECT_EQ(a.items[1].bytes, "-la");
   EXPECT_FALSE(a.truncated);
+  // A string cut at -s is marked on its own: the array is complete.
+  c.truncated = true;
+  c.part_truncated = {false, true, false};
+  Value cut = string_array(c);
+  EXPECT_TRUE(cut.items[1].truncated);
+  EXPECT_FALSE(cut.items[0].truncated);
+  EXPECT_FALSE(cut.truncated);
   c.elements_total = 70;
   EXPECT_TRUE(string_array(c).truncated);
 }

@@ -14,7 +14,11 @@ TEST(RenderValue, Scalars) {
   EXPECT_EQ(render_value(Value::make_uint(42)), "42");
   EXPECT_EQ(render_value(Value::make_hex(0x7f00)), "0x7f00");
   EXPECT_EQ(render_value(Value::make_octal(0644)), "0644");
-  EXPECT_EQ(render_value(Value::make_octal(0)), "0000");
+  // strace's %#03o and %#x: at least three octal digits, and a plain 0.
+  EXPECT_EQ(render_value(Value::make_octal(0)), "000");
+  EXPECT_EQ(render_value(Value::make_octal(07)), "007");
+  EXPECT_EQ(render_value(Value::make_octal(04755)), "04755");
+  EXPECT_EQ(render_value(Value::make_hex(0)), "0");
   EXPECT_EQ(render_value(Value::make_null()), "NULL");
   EXPECT_EQ(render_value(Value::make_symbol("O_RDONLY|O_CLOEXEC")), "O_RDONLY|O_CLOEXEC");
   EXPECT_EQ(render_value(Value::make_unreadable(0x1000)), "0x1000");
@@ -24,6 +28,23 @@ TEST(RenderValue, BytesAreQuotedEscapedAndMarkedWhenTruncated) {
   EXPECT_EQ(render_value(Value::make_bytes("/etc/passwd", false)), "\"/etc/passwd\"");
   EXPECT_EQ(render_value(Value::make_bytes("a\nb\"", true)), "\"a\\nb\\\"\"...");
   EXPECT_EQ(render_value(Value::make_bytes(std::string("\x00\xff", 2), false)), "\"\\x00\\xff\"");
+}
+
+TEST(RenderValue, EnvironmentsAreAbbreviatedAndAbstractNamesMarked) {
+  Value env;
+  env.kind = Value::Kind::Array;
+  env.items = {Value::make_bytes("A=1", false), Value::make_bytes("B=2", false)};
+  EXPECT_EQ(render_value(env), "[\"A=1\", \"B=2\"]");
+  env.elided = true;
+  env.u = 0x7ffd1000;
+  env.i = 2;
+  EXPECT_EQ(render_value(env), "0x7ffd1000 /* 2 vars */");
+  env.i = 1;
+  EXPECT_EQ(render_value(env), "0x7ffd1000 /* 1 var */");
+
+  Value name = Value::make_bytes("sock\n", false);
+  name.prefix = "@";
+  EXPECT_EQ(render_value(name), "@\"sock\\n\"");
 }
 
 TEST(RenderValue, FdAnnotationIsEscaped) {

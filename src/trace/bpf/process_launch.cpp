@@ -11,6 +11,8 @@
 #include <fstream>
 #include <set>
 
+#include "trace/ptrace/launcher.h"  // resolve_command: the same PATH search for both backends
+
 namespace whyfail::trace::bpf {
 
 namespace {
@@ -24,6 +26,11 @@ void write_all(int fd, const void* p, std::size_t n) {
 
 Result<HeldChild> HeldChild::fork_held(const std::vector<std::string>& argv, uid_t uid, gid_t gid) {
   if (argv.empty()) return fail(EINVAL, "launching the command", "no command given");
+  // Resolved here, not by execvp in the child: the child is traced from the
+  // fork, so each PATH entry execvp tried would be reported as a failed
+  // execve of the command (the ptrace backend starts after them).
+  auto path = ptrace::resolve_command(argv[0]);
+  if (!path) return tl::unexpected(path.error());
   int go[2], err[2];
   if (::pipe2(go, O_CLOEXEC) != 0) return fail(errno, "pipe2");
   if (::pipe2(err, O_CLOEXEC) != 0) {
@@ -56,7 +63,7 @@ Result<HeldChild> HeldChild::fork_held(const std::vector<std::string>& argv, uid
     if (gid != static_cast<gid_t>(-1) && ::setgid(gid) != 0) e = errno;
     if (!e && uid != static_cast<uid_t>(-1) && ::setuid(uid) != 0) e = errno;
     if (!e) {
-      ::execvp(cargv[0], cargv.data());
+      ::execv(path->c_str(), cargv.data());
       e = errno;
     }
     write_all(err[1], &e, sizeof e);

@@ -562,6 +562,31 @@ TEST(BpfBackend, FatalSignalWithoutHandlerIsReportedAsItself) {
   EXPECT_EQ(std::get<ExitEvent>(sink.events[end]).signo, SIGTERM);
 }
 
+// The command is found in PATH before the fork: the launcher's own tries of
+// the PATH entries before it are not failures of the command.
+TEST(BpfBackend, PathSearchOfTheLauncherIsNotReported) {
+  SKIP_UNLESS_BPF();
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  setenv("PATH", "/nonexistent-whyfail/bin:/usr/bin:/bin", 1);
+  TraceSpec spec;
+  spec.command = {"true"};
+  spec.syscalls.set();
+  spec.only_failures = true;
+  auto backend = make_bpf_backend();
+  Collector sink;
+  auto outcome = backend->run(spec, sink);
+  setenv("PATH", saved.c_str(), 1);
+  ASSERT_TRUE(outcome.has_value()) << outcome.error().message();
+  EXPECT_EQ(outcome->code, 0);
+  for (const auto& e : sink.all<SyscallEvent>()) EXPECT_NE(e.nr, SYS_execve) << "errno " << e.error();
+  TraceSpec none;
+  none.command = {"no-such-command-whyfail"};
+  auto missing = make_bpf_backend()->run(none, sink);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().err, ENOENT);
+}
+
 // SIGPIPE from the kernel's write path: no siginfo (SEND_SIG_NOINFO), so
 // SI_USER with the writer as sender, after the failed write.
 TEST(BpfBackend, KernelSigpipeAfterTheFailedWriteWithTheWriterAsSender) {

@@ -6,7 +6,8 @@
 #   bench/run-sweep-bench.sh [ROUNDS]        (default 3)
 # Environment:
 #   WHYFAIL=path/to/whyfail   (default: build/whyfail of this checkout)
-#   SWEEP_INJECTOR=auto|site|when|strace (default auto)
+#   SWEEP_INJECTOR=auto|site|when|strace, or a comma list (when,strace) to compare
+#                   injectors in the same interleaved rounds (default auto)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +36,7 @@ def untraced(n=20):
         os.unlink(os.path.join(work, "out.txt"))
     return statistics.median(times)
 
-def sweep(jobs):
+def sweep(jobs, injector):
     """(trials run, wall seconds of the whole sweep, outcome counts)."""
     t0 = time.monotonic()
     p = subprocess.run([whyfail, "sweep", "--json", "-j", str(jobs), f"--injector={injector}", "--timeout", "30",
@@ -48,23 +49,24 @@ def sweep(jobs):
 
 print(f"sweep bench: cp of a 4 KiB file, {rounds} rounds interleaved, injector={injector}, "
       f"load {os.getloadavg()[0]:.1f} at start")
-rows = {"untraced cp": [], "-j 1": [], "-j 2": []}
-trials = None
+injectors = injector.split(",")
+labels = [(inj, jobs) for inj in injectors for jobs in (1, 2)]
+rows = {"untraced cp": []}
+rows.update({lab: [] for lab in labels})
 for r in range(rounds):
     rows["untraced cp"].append(untraced())
-    for jobs in (1, 2):
-        n, wall, summary = sweep(jobs)
-        trials = n
-        rows[f"-j {jobs}"].append((n, wall, summary))
+    for inj, jobs in labels:
+        rows[(inj, jobs)].append(sweep(jobs, inj))
 base = statistics.median(rows["untraced cp"])
 print(f"untraced cp: median {base * 1000:.2f} ms per run")
-print(f"trials per sweep: {trials} (injector {rows['-j 1'][0][2]['injector']}, outcomes "
-      f"{rows['-j 1'][0][2]['outcomes']})")
-for label in ("-j 1", "-j 2"):
-    rates = [n / wall for n, wall, _ in rows[label]]
-    per_trial = [wall / n for n, wall, _ in rows[label]]
-    print(f"whyfail sweep {label}: median {statistics.median(rates):.1f} trials/s "
+for inj, jobs in labels:
+    runs = rows[(inj, jobs)]
+    rates = [n / wall for n, wall, _ in runs]
+    per_trial = [wall / n for n, wall, _ in runs]
+    s0 = runs[0][2]
+    print(f"whyfail sweep --injector={inj} -j {jobs} ({s0['injector']}, {runs[0][0]} trials, outcomes "
+          f"{ {k: v for k, v in s0['outcomes'].items() if v} }): median {statistics.median(rates):.1f} trials/s "
           f"(rounds: {', '.join(f'{x:.1f}' for x in rates)}); one trial = "
-          f"{statistics.median(per_trial) / base:.0f}x an untraced cp (wall, whole sweep / trials)")
+          f"{statistics.median(per_trial) / base:.0f}x an untraced cp")
 print(f"load {os.getloadavg()[0]:.1f} at end")
 PY

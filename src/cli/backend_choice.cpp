@@ -39,6 +39,10 @@ Result<ChosenBackend> choose_backend(const Options& options) {
     case BackendChoice::Auto: break;
   }
   if (options.system) return bpf_backend("whyfail: using the bpf backend (--system needs it)");
+  if (!options.inject_rules.empty()) {
+    return ptrace_backend("whyfail: using the ptrace backend (-e inject needs it: the bpf backend cannot "
+                          "change a call's result)");
+  }
   auto usable = trace::bpf::bpf_usable();
   if (usable) {
     if (auto chosen = bpf_backend("whyfail: using the bpf backend (the kernel and privileges allow it; "

@@ -18,6 +18,11 @@ What to trace:
   -e trace=SET         show only these syscalls: names, %file %network %process %memory %signal
                        %ipc %desc %creds %clock %stat, /REGEX, all, none; '!' negates
   -e status=WHICH      show failed (default), successful or all calls
+  -e inject=SET:ACTION make calls fail, return a value, get a signal or wait (ptrace backend):
+                       error=ERRNO|retval=N, signal=SIG, delay_enter=T, delay_exit=T,
+                       syscall=NAME, when=FIRST[..LAST][+STEP]; beyond strace: comm=GLOB,
+                       exe=GLOB, path=GLOB, caller=GLOB, site=KEY (docs/injection.md)
+  -e fault=SET[:error=ERRNO]  -e delay=SET:delay_enter=T   short forms of -e inject=
   --system             every process on the machine (bpf backend); narrow with
                        --comm NAME, --pid PID, --uid UID, --errno ENOENT,..., --duration SECONDS
   --backend=KIND       auto (default: bpf when allowed, else ptrace), ptrace or bpf

@@ -13,6 +13,7 @@
 
 #include "cli/syscall_filter.h"
 #include "decode/decoder.h"
+#include "inject/parse.h"
 
 namespace whyfail::cli {
 
@@ -153,7 +154,31 @@ Result<void> Parser::apply_e(std::string_view value) {
     opts_.status_given = true;
     return {};
   }
-  return usage(fmt::format("-e {}= is not supported", key), "whyfail knows -e trace= and -e status=");
+  if (key == "inject" || key == "fault" || key == "delay") {
+    auto kind = key == "inject" ? inject::RuleKind::Inject
+                : key == "fault" ? inject::RuleKind::Fault
+                                 : inject::RuleKind::Delay;
+    auto rule = inject::parse_rule(kind, body);
+    if (!rule) return tl::unexpected(rule.error());
+    auto set = parse_syscall_filter({rule->set_expr});
+    if (!set) {
+      // The set is parsed as -e trace= parses it; name the rule, not trace=.
+      Error e = set.error();
+      std::string trace_part = " in -e trace=" + rule->set_expr;
+      if (auto at = e.what.find(trace_part); at != std::string::npos) e.what.erase(at, trace_part.size());
+      e.what = fmt::format("bad -e {}: {}", rule->text, e.what);
+      return tl::unexpected(e);
+    }
+    if (set->set.none()) {
+      return usage(fmt::format("bad -e {}: the syscall set '{}' is empty", rule->text, rule->set_expr),
+                   "name the calls to inject into, e.g. openat or %file");
+    }
+    rule->syscalls = set->set;
+    opts_.inject_rules.push_back(std::move(*rule));
+    return {};
+  }
+  return usage(fmt::format("-e {}= is not supported", key),
+               "whyfail knows -e trace=, status=, inject=, fault= and delay=");
 }
 
 Result<void> Parser::short_cluster(std::string_view arg) {
@@ -293,7 +318,7 @@ Result<void> Parser::long_option(std::string_view arg) {
     if (!v) return tl::unexpected(v.error());
     return short_cluster("-s" + *v);
   }
-  if (name == "--trace" || name == "--status") {
+  if (name == "--trace" || name == "--status" || name == "--inject" || name == "--fault") {
     auto v = value();
     if (!v) return tl::unexpected(v.error());
     return apply_e(std::string(name.substr(2)) + "=" + *v);
@@ -369,6 +394,16 @@ Result<void> Parser::finish() {
   } else if (has_system_filters) {
     return usage("--comm, --pid, --uid, --errno and --duration only apply with --system",
                  "add --system, or use -p PID to follow given processes");
+  }
+  if (!opts_.inject_rules.empty()) {
+    if (opts_.system) {
+      return usage("-e inject= cannot be used with --system", "inject into a command, or into -p PID");
+    }
+    if (opts_.backend == BackendChoice::Bpf) {
+      return usage("-e inject= needs the ptrace backend (the bpf backend cannot change a call's result "
+                   "under kernel lockdown)",
+                   "drop --backend=bpf");
+    }
   }
   for (const std::string& e : opts_.errno_filter) {
     if (!parse_unsigned(e, 4095) && decode::errno_by_name(e) < 0) {

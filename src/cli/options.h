@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "inject/rule.h"
 #include "report/color.h"
 #include "report/text.h"
 #include "trace/trace_spec.h"
@@ -38,6 +39,7 @@ struct Options {
   bool user_stacks = false;             // -k
   bool kernel_origin = false;           // --kernel: the kernel function each error came from
   std::string kernel_funcs;             // --kernel-funcs GLOBS (skips the learning run)
+  std::vector<inject::InjectRule> inject_rules;  // -e inject=, -e fault=, -e delay= (ptrace only)
 
   // What to print.
   StatusFilter status = StatusFilter::Failed;

@@ -82,6 +82,15 @@ trace::TraceSpec build_trace_spec(const Options& options, const SyscallFilter& d
       spec.syscalls.set(nr);
     }
   }
+  spec.inject_rules = options.inject_rules;
+  if (display.restricted) {
+    // The seccomp filter must stop for every call a rule may inject into,
+    // whatever its fd; the culprit sees injected failures like real ones.
+    for (const inject::InjectRule& rule : options.inject_rules) {
+      spec.syscalls |= rule.syscalls;
+      spec.message_only &= ~rule.syscalls;
+    }
+  }
   spec.use_seccomp = options.seccomp != SeccompChoice::Off;
   spec.string_limit = options.string_limit;
   spec.only_failures = options.status == StatusFilter::Failed && !options.summary;

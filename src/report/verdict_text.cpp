@@ -75,8 +75,10 @@ bool run_failed(const VerdictReport& r) {
 std::string culprit_sentences(const VerdictReport& r, const std::string& program, const Palette& p) {
   const DecodedCandidate& c = *r.culprit;
   std::string out;
-  const std::string what = fmt::format("{} returned {}", p.name(call_with_object(c.call)),
-                                       p.error(errno_phrase(c.call)));
+  std::string what = fmt::format("{} returned {}", p.name(call_with_object(c.call)),
+                                 p.error(errno_phrase(c.call)));
+  // An injected failure is explained like a real one, but never passed off as one.
+  if (c.candidate && c.candidate->call.injected) what += ", injected by whyfail (-e inject; the kernel did not run it)";
   if (run_failed(r)) {
     out = fmt::format("{} failed because {}.", program, what);
   } else {

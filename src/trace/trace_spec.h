@@ -10,9 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "inject/rule.h"
+
 namespace whyfail::trace {
 
 inline constexpr std::size_t kMaxSyscalls = 1024;
+static_assert(kMaxSyscalls == inject::kMaxSyscalls);
 using SyscallSet = std::bitset<kMaxSyscalls>;
 
 struct TraceSpec {
@@ -33,6 +36,10 @@ struct TraceSpec {
   bool user_stacks = false;           // -k
   uid_t run_as_uid = static_cast<uid_t>(-1);  // -u USER
   gid_t run_as_gid = static_cast<gid_t>(-1);
+  // -e inject=/fault=/delay= (ptrace backend only; docs/injection.md). Their
+  // syscalls must be in `syscalls` (and not in message_only) so a seccomp
+  // filter stops for them.
+  std::vector<inject::InjectRule> inject_rules;
 
   // System-wide mode (--system, BPF backend only): every process, narrowed by these filters.
   bool system_wide = false;

@@ -19,6 +19,12 @@ struct SyscallRegs {
 // after a successful execve (new image) and rt_sigreturn (restored context).
 bool read_syscall_regs(pid_t tid, SyscallRegs& out);
 
+// Injection: at a syscall entry stop, the number the kernel will run (-1:
+// none, the call is skipped); at its exit stop, the value the caller sees.
+// PTRACE_POKEUSER of orig_rax / rax.
+bool set_syscall_nr(pid_t tid, int nr);
+bool set_syscall_return(pid_t tid, int64_t ret);
+
 enum class StopOp { Entry, Exit, Seccomp, Unknown };
 
 // PTRACE_GET_SYSCALL_INFO: whether a syscall stop is an entry or an exit.

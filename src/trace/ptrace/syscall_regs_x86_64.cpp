@@ -1,6 +1,8 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
+#include <cstddef>
+
 #include "trace/ptrace/syscall_regs.h"
 
 namespace whyfail::trace::ptrace {
@@ -12,6 +14,17 @@ bool read_syscall_regs(pid_t tid, SyscallRegs& out) {
   out.args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
   out.ret = static_cast<int64_t>(regs.rax);
   return true;
+}
+
+bool set_syscall_nr(pid_t tid, int nr) {
+  auto value = static_cast<long>(nr);  // -1 sign-extends: the kernel compares orig_rax as a long
+  return ::ptrace(PTRACE_POKEUSER, tid, reinterpret_cast<void*>(offsetof(user_regs_struct, orig_rax)),
+                  reinterpret_cast<void*>(value)) == 0;
+}
+
+bool set_syscall_return(pid_t tid, int64_t ret) {
+  return ::ptrace(PTRACE_POKEUSER, tid, reinterpret_cast<void*>(offsetof(user_regs_struct, rax)),
+                  reinterpret_cast<void*>(static_cast<long>(ret))) == 0;
 }
 
 StopOp syscall_stop_op(pid_t tid) {

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include "inject/rule.h"
 #include "trace/event.h"
 
 namespace whyfail::trace::ptrace {
@@ -17,6 +18,14 @@ struct TraceeThread {
   bool entry_read = false;     // pending.nr/args were read at entry (else they are read at exit)
   bool exec_happened = false;  // the pending syscall is an execve that replaced the image
   SyscallEvent pending;        // the syscall in progress
+  // Injection (docs/injection.md), set at the entry of a call a rule applies to.
+  const inject::InjectRule* inject_rule = nullptr;
+  bool result_replaced = false;  // orig_rax was changed: the exit stop writes the rule's result
+  int injected_nr = -1;          // the call's own number (orig_rax now says -1 or syscall=)
+  // Held in its stop by a delay until hold_due_ns; the timer resumes it with held_sig.
+  bool held = false;
+  uint64_t hold_due_ns = 0;
+  int held_sig = 0;
 };
 
 }  // namespace whyfail::trace::ptrace

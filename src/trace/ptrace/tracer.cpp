@@ -15,9 +15,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "inject/injector.h"
 #include "sysent/syscall_info.h"
 #include "trace/ptrace/arg_capture.h"
 #include "trace/ptrace/attacher.h"
+#include "trace/ptrace/entry_facts.h"
+#include "trace/ptrace/hold_timer.h"
 #include "trace/ptrace/launcher.h"
 #include "trace/ptrace/seccomp_filter.h"
 #include "trace/ptrace/stack_unwinder.h"
@@ -97,6 +100,7 @@ class PtraceTracer final : public Backend {
   struct Resume {
     int sig = 0;          // signal to deliver
     bool listen = false;  // group-stop: PTRACE_LISTEN instead of resuming
+    uint64_t hold_ns = 0; // injected delay: resume only after this long
   };
 
   Result<void> start(const TraceSpec& spec);
@@ -114,8 +118,10 @@ class PtraceTracer final : public Backend {
   void on_exit_stop(TraceeThread& t);
   void on_death(TraceeThread& t, int status);
 
-  void begin_syscall(TraceeThread& t);
-  void end_syscall(TraceeThread& t);
+  Resume begin_syscall(TraceeThread& t, bool seccomp_stop);
+  Resume end_syscall(TraceeThread& t);
+  Resume inject_at_entry(TraceeThread& t, const SyscallRegs& regs, bool seccomp_stop);
+  void release_holds(bool all);
   void emit_unfinished(TraceeThread& t);
   void collect_stack(const TraceeThread& t, SyscallEvent& ev);
   void emit(Event&& event, bool live);
@@ -134,6 +140,8 @@ class PtraceTracer final : public Backend {
   std::unordered_map<pid_t, TraceeThread> threads_;
   std::unordered_set<pid_t> orphans_;  // new tracees whose parent's fork event is not in yet
   StackUnwinder unwinder_;             // -k only
+  inject::Injector injector_;          // -e inject=, fault=, delay=
+  HoldTimer holds_;                    // threads held by an injected delay
   LaunchedChild root_;
   bool root_done_ = false;
   RunOutcome outcome_;
@@ -188,6 +196,11 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
   seq_ = 0;
   stats_ = BackendStats{};
   unwinder_.clear();
+  injector_ = inject::Injector(spec.inject_rules);
+  holds_.stop();
+  bool delays = false;
+  for (const inject::InjectRule& r : spec.inject_rules) delays = delays || r.delay_enter_ns || r.delay_exit_ns;
+  if (delays) holds_.start();
 
   options_ = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
   if (spec.follow_forks) options_ |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
@@ -205,6 +218,7 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
       self->stop_requested_ = false;  // served: a reused backend starts afresh
       self->tracer_tid_ = 0;
       self->wake_tid_ = 0;
+      self->holds_.stop();
     }
   } deactivate{this};
 
@@ -268,6 +282,10 @@ Result<void> PtraceTracer::wait_loop() {
       if (orphans_.empty()) return {};
       adopt_orphans();
     }
+    if (!holds_.empty()) {
+      release_holds(false);
+      holds_.arm(now_ns());
+    }
     int status = 0;
     pid_t tid = ::waitpid(-1, &status, __WALL);
     if (tid < 0) {
@@ -314,6 +332,7 @@ void PtraceTracer::handle(pid_t tid, int status) {
   }
   TraceeThread& t = it->second;
   t.listening = false;
+  t.held = false;  // a held thread stops again only when killed: its hold is over
   int sig = WSTOPSIG(status);
   int event = status >> 16;
   Resume r;
@@ -360,6 +379,14 @@ void PtraceTracer::finish_stop(pid_t tid, Resume r) {
     t.listening = true;
     return;
   }
+  if (r.hold_ns) {
+    // Only this thread waits; the loop resumes it when due (release_holds).
+    t.held = true;
+    t.held_sig = r.sig;
+    t.hold_due_ns = now_ns() + r.hold_ns;
+    holds_.hold(tid, t.hold_due_ns);
+    return;
+  }
   // Under seccomp only the filter stops us at entries; PTRACE_SYSCALL is
   // needed only to see the exit of a call that is in progress.
   auto op = (seccomp_ && !t.in_syscall) ? PTRACE_CONT : PTRACE_SYSCALL;
@@ -367,8 +394,19 @@ void PtraceTracer::finish_stop(pid_t tid, Resume r) {
   wake_tid_.store(tid, std::memory_order_relaxed);
 }
 
+void PtraceTracer::release_holds(bool all) {
+  auto due = all ? holds_.take_all() : holds_.take_due(now_ns());
+  for (const auto& [when, tid] : due) {
+    auto it = threads_.find(tid);
+    if (it == threads_.end() || !it->second.held || it->second.hold_due_ns != when) continue;
+    it->second.held = false;
+    finish_stop(tid, Resume{it->second.held_sig, false, 0});
+  }
+}
+
 void PtraceTracer::begin_detach() {
   detaching_ = true;
+  release_holds(true);  // a held thread is stopped already: let it go now
   // Every thread must be in a ptrace-stop to be detached: interrupt the
   // running ones (and re-trap the listening ones), detach at their next stop.
   for (const auto& [tid, t] : threads_) ::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
@@ -393,44 +431,88 @@ PtraceTracer::Resume PtraceTracer::on_syscall_stop(TraceeThread& t) {
       t.in_syscall = true;
     }
   }
-  if (is_exit) end_syscall(t);
-  else begin_syscall(t);
-  return {};
+  if (is_exit) return end_syscall(t);
+  return begin_syscall(t, false);
 }
 
 PtraceTracer::Resume PtraceTracer::on_seccomp_stop(TraceeThread& t) {
   ++stats_.syscall_stops;
   if (t.startup) return {};  // the child's own calls before its execve
-  begin_syscall(t);
-  return {};
+  return begin_syscall(t, true);
 }
 
-void PtraceTracer::begin_syscall(TraceeThread& t) {
+PtraceTracer::Resume PtraceTracer::begin_syscall(TraceeThread& t, bool seccomp_stop) {
   t.in_syscall = true;
   t.exec_happened = false;
   t.entry_read = false;
+  t.inject_rule = nullptr;
+  t.result_replaced = false;
   t.pending = SyscallEvent{};
   t.pending.pid = t.tgid;
   t.pending.tid = t.tid;
   t.pending.enter_ns = now_ns();
   // When only failures matter, the entry costs nothing more: the argument
   // registers survive to the exit, and memory is read only if the call failed.
-  if (only_failures_) return;
+  // Armed injection rules need the number of every call, though.
+  if (only_failures_ && injector_.empty()) return {};
   SyscallRegs regs;
-  if (!read_syscall_regs(t.tid, regs)) return;
+  if (!read_syscall_regs(t.tid, regs)) return {};
+  Resume r;
+  if (!injector_.empty()) r = inject_at_entry(t, regs, seccomp_stop);
+  if (only_failures_) return r;
   t.pending.nr = regs.nr;
   t.pending.args = regs.args;
   t.entry_read = true;
-  if (!wanted(regs.nr)) return;
+  if (!wanted(regs.nr)) return r;
   if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(regs.nr))
     capture_args(*info, CapturePhase::Entry, *spec_, t.pending);
+  return r;
 }
 
-void PtraceTracer::end_syscall(TraceeThread& t) {
+// The rule that applies to this call, if any, applied: the call skipped
+// (orig_rax = -1, or syscall='s harmless call) and its result written at
+// the exit stop; the signal queued on the way in, as strace does; the
+// delay held here.
+PtraceTracer::Resume PtraceTracer::inject_at_entry(TraceeThread& t, const SyscallRegs& regs, bool seccomp_stop) {
+  if (!injector_.covers(regs.nr)) return {};
+  EntryFacts facts(t.tgid, t.tid, regs, {});
+  const inject::InjectRule* rule = injector_.decide(t.tid, regs.nr, facts);
+  if (!rule) return {};
+  t.inject_rule = rule;
+  Resume r;
+  if (rule->replaces_result() && set_syscall_nr(t.tid, rule->substitute_nr)) {
+    t.result_replaced = true;
+    t.injected_nr = regs.nr;
+  }
+  if (rule->signal) {
+    // Resuming from a syscall-enter-stop with a signal queues it (the kernel
+    // sends it on the way out of the stop); a seccomp event stop drops it.
+    if (seccomp_stop) ::syscall(SYS_tgkill, t.tgid, t.tid, rule->signal);
+    else r.sig = rule->signal;
+  }
+  r.hold_ns = rule->delay_enter_ns;
+  return r;
+}
+
+PtraceTracer::Resume PtraceTracer::end_syscall(TraceeThread& t) {
   SyscallRegs regs;
-  if (!read_syscall_regs(t.tid, regs)) return;  // killed meanwhile: reported unfinished at death
+  if (!read_syscall_regs(t.tid, regs)) return {};  // killed meanwhile: reported unfinished at death
   t.in_syscall = false;
   SyscallEvent& ev = t.pending;
+  Resume r;
+  if (t.inject_rule) {
+    r.hold_ns = t.inject_rule->delay_exit_ns;
+    if (t.result_replaced) {
+      regs.nr = t.injected_nr;  // orig_rax says -1 (or syscall=): the call's own number is ours
+      int64_t ret = t.inject_rule->injected_return();
+      if (set_syscall_return(t.tid, ret)) {
+        regs.ret = ret;
+        ev.injected = true;
+      }
+    }
+    t.inject_rule = nullptr;
+    t.result_replaced = false;
+  }
   if (!t.entry_read) {
     // rt_sigreturn restores the interrupted context, orig_rax included, which
     // the kernel sets to -1 so the old call is not restarted: at a syscall
@@ -443,7 +525,7 @@ void PtraceTracer::end_syscall(TraceeThread& t) {
   ev.ret = regs.ret;
   ev.finished = true;
   ev.exit_ns = now_ns();
-  if (!wanted(ev.nr)) return;
+  if (!wanted(ev.nr)) return r;
   if (!t.exec_happened) {
     if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(ev.nr)) {
       if (!t.entry_read && ev.failed()) capture_args(*info, CapturePhase::Entry, *spec_, ev);
@@ -458,6 +540,7 @@ void PtraceTracer::end_syscall(TraceeThread& t) {
   if (spec_->user_stacks) collect_stack(t, ev);
   ev.seq = ++seq_;
   emit(Event(std::move(ev)), true);
+  return r;
 }
 
 void PtraceTracer::collect_stack(const TraceeThread& t, SyscallEvent& ev) {
@@ -586,6 +669,7 @@ void PtraceTracer::on_death(TraceeThread& t, int status) {
   ev.core_dumped = ev.killed && WCOREDUMP(status);
   emit(Event(ev), false);
   if (!ev.thread_only) unwinder_.forget(t.tgid);
+  injector_.forget_thread(t.tid);
   if (outcome_.launched && t.tid == root_.pid) {
     root_done_ = true;
     outcome_.killed = ev.killed;

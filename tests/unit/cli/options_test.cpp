@@ -111,3 +111,45 @@ TEST(Options, SeccompAndBackendAndFdPaths) {
 
 }  // namespace
 }  // namespace whyfail::cli
+
+namespace whyfail::cli {
+namespace {
+
+Result<Options> parse_inject(std::vector<std::string> args) {
+  args.insert(args.begin(), "whyfail");
+  args.push_back("--");
+  args.push_back("true");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return parse_options(static_cast<int>(args.size()), argv.data());
+}
+
+TEST(OptionsInject, RulesAccumulateWithTheirSyscallSets) {
+  auto o = parse_inject({"-e", "inject=%network:error=ETIMEDOUT", "-e", "fault=openat:when=2", "--inject=read:retval=0",
+                         "-edelay=write:delay_exit=1ms"});
+  ASSERT_TRUE(o) << o.error().what;
+  ASSERT_EQ(o->inject_rules.size(), 4u);
+  EXPECT_TRUE(o->inject_rules[0].syscalls.test(42));    // connect is in %network
+  EXPECT_FALSE(o->inject_rules[0].syscalls.test(257));
+  EXPECT_TRUE(o->inject_rules[1].syscalls.test(257));   // openat
+  EXPECT_EQ(o->inject_rules[1].when.first, 2u);
+  EXPECT_TRUE(o->inject_rules[2].has_retval);
+  EXPECT_EQ(o->inject_rules[3].delay_exit_ns, 1000000u);
+}
+
+TEST(OptionsInject, Errors) {
+  auto unknown = parse_inject({"-e", "inject=opnat:error=EIO"});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().what, "bad -e inject=opnat:error=EIO: unknown syscall 'opnat'");
+  EXPECT_NE(unknown.error().hint.find("openat"), std::string::npos);
+  auto empty = parse_inject({"-e", "inject=none:error=EIO"});
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().what.find("is empty"), std::string::npos);
+  auto bpf = parse_inject({"--backend=bpf", "-e", "inject=openat:error=EIO"});
+  ASSERT_FALSE(bpf);
+  EXPECT_NE(bpf.error().what.find("needs the ptrace backend"), std::string::npos);
+  EXPECT_TRUE(parse_inject({"--backend=ptrace", "-e", "inject=openat:error=EIO"}));
+}
+
+}  // namespace
+}  // namespace whyfail::cli

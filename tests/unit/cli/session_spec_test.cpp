@@ -60,3 +60,26 @@ TEST(BuildTraceSpec, SystemWideFields) {
 
 }  // namespace
 }  // namespace whyfail::cli
+
+namespace whyfail::cli {
+namespace {
+
+TEST(BuildTraceSpec, InjectedSyscallsStopUnderTheSeccompFilterForEveryFd) {
+  std::vector<std::string> args = {"whyfail", "-e", "trace=openat", "-e", "inject=write,connect:error=EIO",
+                                   "--", "true"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  auto o = parse_options(static_cast<int>(args.size()), argv.data());
+  ASSERT_TRUE(o) << o.error().what;
+  auto display = parse_syscall_filter(o->trace_exprs);
+  ASSERT_TRUE(display);
+  const trace::TraceSpec spec = build_trace_spec(*o, *display);
+  ASSERT_EQ(spec.inject_rules.size(), 1u);
+  EXPECT_TRUE(spec.syscalls.test(nr("connect")));
+  EXPECT_TRUE(spec.syscalls.test(nr("write")));
+  EXPECT_FALSE(spec.message_only.test(nr("write")));  // not only fd 1 and 2: every write may be injected
+  EXPECT_FALSE(display->set.test(nr("connect")));     // still not shown
+}
+
+}  // namespace
+}  // namespace whyfail::cli

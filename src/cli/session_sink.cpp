@@ -149,6 +149,9 @@ void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) 
   if (options_.summary) summary_.add(event, call, options_.system ? process_name(event.pid) : std::string());
   if (failed) remember_decoded(event.seq, call);
   if (show) emit(renderer_.syscall(event, call, explanation), failed);
+  // An injection may make the program hang until it is killed (and whyfail
+  // with it): its line must already be out by then. Injections are rare.
+  if (show && event.injected && !buffering_) out_.flush();
 }
 
 void SessionSink::on_event(const trace::Event& event, bool live) {

@@ -21,7 +21,7 @@ What to trace:
   -e inject=SET:ACTION make calls fail, return a value, get a signal or wait (ptrace backend):
                        error=ERRNO|retval=N, signal=SIG, delay_enter=T, delay_exit=T,
                        syscall=NAME, when=FIRST[..LAST][+STEP]; beyond strace: comm=GLOB,
-                       exe=GLOB, path=GLOB, caller=GLOB, site=KEY (docs/injection.md)
+                       exe=GLOB, path=GLOB (docs/injection.md)
   -e fault=SET[:error=ERRNO]  -e delay=SET:delay_enter=T   short forms of -e inject=
   --system             every process on the machine (bpf backend); narrow with
                        --comm NAME, --pid PID, --uid UID, --errno ENOENT,..., --duration SECONDS

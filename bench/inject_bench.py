@@ -18,7 +18,7 @@ from bench_runner import WORKLOADS, run_once  # noqa: E402
 # count reached here costs the entry check and the count; a :path= filter
 # that never matches also reads the path argument of every openat.
 ARMED_WHEN = "inject=openat,read,write,getpid,close,newfstatat,pipe2,clone,wait4:error=EIO:when=65535"
-ARMED_PATH = "inject=openat:error=EIO:path=/nonexistent-whyfail-bench/*"
+ARMED_PATH = "inject=openat:error=EIO:path=/never-matched-by-a-workload/*"
 
 
 def variants(whyfail):

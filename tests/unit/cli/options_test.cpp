@@ -149,6 +149,10 @@ TEST(OptionsInject, Errors) {
   ASSERT_FALSE(bpf);
   EXPECT_NE(bpf.error().what.find("needs the ptrace backend"), std::string::npos);
   EXPECT_TRUE(parse_inject({"--backend=ptrace", "-e", "inject=openat:error=EIO"}));
+  // Refused until the user-stack symbolizer is in: a filter that never matches would inject nothing.
+  auto site = parse_inject({"-e", "inject=openat:error=EIO:site=0123456789abcdef"});
+  ASSERT_FALSE(site);
+  EXPECT_NE(site.error().what.find("not available in this build yet"), std::string::npos);
 }
 
 }  // namespace

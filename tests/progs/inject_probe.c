@@ -55,6 +55,13 @@ static void* worker(void* arg) {
   return NULL;
 }
 
+// counts: two getuid calls in the main thread, then two in a new thread, printed.
+static void* two_getuids(void* name) {
+  long x = syscall(SYS_getuid), y = syscall(SYS_getuid);
+  printf("%s thread: getuid %ld, %ld\n", (const char*)name, x, y);
+  return NULL;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: inject_probe open PATH|read|write|connect|mmap|brk|getpid|signal|delay|threads MS\n");
@@ -112,6 +119,13 @@ int main(int argc, char** argv) {
     double t0 = now_ms();
     syscall(SYS_getppid);
     printf("getppid took %.1f ms\n", now_ms() - t0);
+    return 0;
+  }
+  if (!strcmp(mode, "counts")) {
+    pthread_t th;
+    two_getuids("main");
+    pthread_create(&th, NULL, two_getuids, "second");
+    pthread_join(th, NULL);
     return 0;
   }
   if (!strcmp(mode, "threads")) {

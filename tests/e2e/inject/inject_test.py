@@ -84,6 +84,10 @@ def oracle_cases():
             ["getpid"], "getpid 1: the pid\ngetpid 2: 42\n")
     compare("retval= when=1+", ["-e", "inject=getpid:retval=7:when=1+"], ["-e", "inject=getpid:retval=7:when=1+"],
             ["getpid"], "getpid 1: 7\ngetpid 2: 7\n")
+    # when= counts per syscall and per thread: the second getuid of each thread.
+    compare("when= counts per thread", ["-e", "inject=getuid:retval=77:when=2"],
+            ["-e", "inject=getuid:retval=77:when=2"], ["counts"],
+            f"main thread: getuid {os.getuid()}, 77\nsecond thread: getuid {os.getuid()}, 77\n")
     compare("syscall= runs a harmless call instead", ["-e", "inject=getpid:retval=5:syscall=gettid"],
             ["-e", "inject=getpid:retval=5:syscall=gettid"], ["getpid"], "getpid 2: 5")
     compare("signal=SIGUSR1", ["-e", "inject=getppid:signal=SIGUSR1"], ["-e", "inject=getppid:signal=SIGUSR1"],

@@ -1,13 +1,16 @@
 #include "symbolize/dwarf_lines.h"
 
 #include <dwarf.h>
+#include <elfutils/debuginfod.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace whyfail::symbolize {
 
@@ -60,20 +63,128 @@ std::vector<std::string> DwarfLines::kernel_debug_paths(const std::string& relea
   };
 }
 
+namespace {
+std::string to_hex(const unsigned char* p, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; i++) out += fmt::format("{:02x}", p[i]);
+  return out;
+}
+}  // namespace
+
+std::string DwarfLines::build_id_from_notes(const std::string& notes_path) {
+  std::ifstream in(notes_path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto align4 = [](size_t v) { return (v + 3) & ~size_t(3); };
+  size_t off = 0;
+  while (off + 12 <= data.size()) {  // Elf_Nhdr: namesz, descsz, type; then name, desc (4-aligned)
+    uint32_t namesz, descsz, type;
+    memcpy(&namesz, data.data() + off, 4);
+    memcpy(&descsz, data.data() + off + 4, 4);
+    memcpy(&type, data.data() + off + 8, 4);
+    size_t name_at = off + 12, desc_at = name_at + align4(namesz);
+    if (desc_at + descsz > data.size()) break;
+    if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 && memcmp(data.data() + name_at, "GNU", 4) == 0)
+      return to_hex(reinterpret_cast<const unsigned char*>(data.data() + desc_at), descsz);
+    off = desc_at + align4(descsz);
+  }
+  return "";
+}
+
+std::string DwarfLines::build_id() const {
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  int n = dwfl_module_build_id(impl_->mod, &bits, &vaddr);
+  return n > 0 ? to_hex(bits, size_t(n)) : "";
+}
+
+Result<std::string> DwarfLines::fetch_debuginfo(const std::string& build_id_hex) {
+  const char* urls = getenv("DEBUGINFOD_URLS");
+  if (!urls || !*urls) return fail(ENOENT, "debuginfod: DEBUGINFOD_URLS is not set");
+  if (build_id_hex.empty()) return fail(ENOENT, "debuginfod: no build-id to ask for");
+  debuginfod_client* c = debuginfod_begin();
+  if (!c) return fail(errno, "debuginfod: start the client");
+  char* path = nullptr;
+  // A hex string is accepted as is when the length argument is 0.
+  int fd = debuginfod_find_debuginfo(c, reinterpret_cast<const unsigned char*>(build_id_hex.c_str()), 0, &path);
+  debuginfod_end(c);
+  if (fd < 0)
+    return fail(-fd, fmt::format("debuginfod: no debuginfo for build-id {} at {}", build_id_hex, urls));
+  close(fd);
+  std::string out = path ? path : "";
+  free(path);
+  return out;
+}
+
 Result<DwarfLines> DwarfLines::open_kernel(const std::string& release, uint64_t text_base) {
+  std::string running = build_id_from_notes();
   std::string tried;
+  auto relocate = [&](DwarfLines& d) {
+    if (auto t = d.symbol_address("_text"); t && text_base) d.set_bias(int64_t(text_base - *t));
+  };
   for (const auto& p : kernel_debug_paths(release)) {
     if (access(p.c_str(), R_OK) != 0) {
       tried += (tried.empty() ? "" : ", ") + p;
       continue;
     }
     auto d = open(p);
+    if (!d) {
+      tried += fmt::format("{}{} ({})", tried.empty() ? "" : ", ", p, d.error().message());
+      continue;
+    }
+    // Another build of the same release would give wrong lines.
+    if (std::string id = d->build_id(); !running.empty() && !id.empty() && id != running) {
+      tried += fmt::format("{}{} (build-id {}, not the running kernel's {})", tried.empty() ? "" : ", ", p, id,
+                           running);
+      continue;
+    }
+    relocate(*d);
+    return d;
+  }
+  if (const char* urls = getenv("DEBUGINFOD_URLS"); urls && *urls) {
+    auto path = fetch_debuginfo(running);
+    if (!path) return tl::unexpected(path.error());
+    auto d = open(*path);
     if (!d) return d;
-    if (auto t = d->symbol_address("_text"); t && text_base) d->set_bias(int64_t(text_base - *t));
+    relocate(*d);
     return d;
   }
   return fail(ENOENT, "find vmlinux with debug info (tried " + tried + ")",
-              "install linux-image-" + release + "-dbg for file:line");
+              "install linux-image-" + release + "-dbg for file:line, or set DEBUGINFOD_URLS");
+}
+
+std::vector<std::string> DwarfLines::source_around(const std::string& file, int line, int radius) {
+  std::vector<std::string> candidates{file};
+  if (const char* root = getenv("WHYFAIL_KERNEL_SOURCE"); root && *root) {
+    // "/build/linux-abc/fs/namei.c" -> ROOT/build/linux-abc/fs/namei.c, ROOT/linux-abc/fs/namei.c, ROOT/fs/namei.c...
+    std::string rest = file;
+    while (!rest.empty()) {
+      while (!rest.empty() && (rest.front() == '/' || rest.front() == '.')) rest.erase(rest.begin());
+      if (rest.empty()) break;
+      candidates.push_back(std::string(root) + "/" + rest);
+      auto slash = rest.find('/');
+      if (slash == std::string::npos) break;
+      rest = rest.substr(slash + 1);
+    }
+  }
+  for (const auto& path : candidates) {
+    std::ifstream in(path);
+    if (!in) continue;
+    std::vector<std::string> out;
+    std::string text;
+    for (int n = 1; std::getline(in, text) && n <= line + radius; n++) {
+      if (n < line - radius) continue;
+      // Tabs expanded (kernel style, 8 columns), other control bytes escaped.
+      std::string clean;
+      for (unsigned char ch : text) {
+        if (ch == '\t') clean.append(8 - clean.size() % 8, ' ');
+        else if (ch < 0x20 || ch == 0x7f) clean += fmt::format("\\x{:02x}", ch);
+        else clean += char(ch);
+      }
+      out.push_back(fmt::format("{}{:>5}: {}", n == line ? ">" : " ", n, clean));
+    }
+    if (!out.empty()) return out;
+  }
+  return {};
 }
 
 std::optional<uint64_t> DwarfLines::symbol_address(const std::string& name) const {

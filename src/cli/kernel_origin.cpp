@@ -15,6 +15,13 @@ std::unique_ptr<origin::KernelOriginSession> start_kernel_origin(
     int n = decode::errno_by_name(options.errno_filter.front());
     so.errno_filter = n > 0 ? n : std::atoi(options.errno_filter.front().c_str());
   }
+  // Can anything attach at all? Asked first: on a kernel that refuses fexit
+  // and has no kprobes, the learning run (the command run once more) would be
+  // wasted, and the attach refusal is the reason worth printing.
+  if (auto usable = origin::origin_usable(); !usable) {
+    warn("whyfail: --kernel: " + usable.error().message() + "; tracing without it");
+    return nullptr;
+  }
   if (so.func_globs.empty()) {
     if (options.command.empty()) {
       warn("whyfail: --kernel without a command needs --kernel-funcs GLOBS; tracing without it");

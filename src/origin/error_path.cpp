@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 namespace whyfail::origin {
 
@@ -51,7 +52,8 @@ CallTree build_call_tree(const std::vector<FunctionReturn>& returns, bool tail_c
 }
 
 trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int64_t syscall_ret,
-                                const FunctionResolver& resolve, bool tail_calls_share_frame) {
+                                const FunctionResolver& resolve, bool tail_calls_share_frame,
+                                const ContainsCheck& contains) {
   trace::KernelOrigin out;
   if (returns.empty()) {
     out.note = "no traced kernel function returned inside this syscall";
@@ -110,9 +112,23 @@ trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int6
     f.function = fi ? fi->name : fmt::format("{:#x}", returns[i].ip);
     f.address = fi && fi->address ? fi->address : returns[i].ip;
     f.ret = value(i);
+    f.return_address = returns[i].caller;
     return f;
   };
-  for (size_t k = path.size(); k-- > 0;) out.chain.push_back(frame(path[k]));
+  // The call site inside node n: the return address of its child c.
+  auto call_offset = [&](size_t n, size_t c) -> uint64_t {
+    uint64_t entry = frame(n).address, at = returns[c].caller;
+    if (!at || at <= entry) return 0;
+    bool inside = contains ? contains(entry, at) : at - entry < 65536;
+    return inside ? at - entry : 0;
+  };
+  for (size_t k = path.size(); k-- > 0;) {
+    trace::KernelFrame f = frame(path[k]);
+    if (k + 1 < path.size()) f.offset = call_offset(path[k], path[k + 1]);
+    else if (!tree.nodes[path[k]].children.empty())
+      f.offset = call_offset(path[k], tree.nodes[path[k]].children.back());
+    out.chain.push_back(std::move(f));
+  }
   if (!path.empty()) {
     out.found = true;
     out.origin = out.chain.front();
@@ -132,6 +148,75 @@ trace::KernelOrigin find_origin(const std::vector<FunctionReturn>& returns, int6
   };
   for (size_t r : tree.roots) walk(r, 0);
   return out;
+}
+
+namespace {
+
+// What a return says about how the call went, for comparing two invocations:
+// the errno itself, NULL/0, or "a value" (pointers, counts and sizes differ
+// between any two calls and say nothing). bool/char returns count exactly
+// (capable() true vs false is the difference).
+int64_t outcome(int64_t v, const FunctionInfo* info) {
+  if (info && info->ret_size == 1) return v;
+  if (is_error(v) || v == 0) return v;
+  return 1;
+}
+
+struct TreeView {
+  const std::vector<FunctionReturn>& returns;
+  CallTree tree;
+  const FunctionResolver& resolve;
+  const FunctionInfo* info(size_t i) const { return resolve ? resolve(returns[i].ip) : nullptr; }
+  int64_t value(size_t i) const { return return_value(returns[i], info(i)); }
+  std::string name(size_t i) const {
+    const FunctionInfo* fi = info(i);
+    return fi ? fi->name : fmt::format("{:#x}", returns[i].ip);
+  }
+  const std::vector<size_t>& children(int n) const { return n < 0 ? tree.roots : tree.nodes[size_t(n)].children; }
+};
+
+// Compares the children of a (failing) and b (successful), -1 = top level.
+std::optional<trace::KernelDivergence> compare(const TreeView& fa, int a, const TreeView& sb, int b,
+                                               int64_t fail_ret, int64_t ok_ret, size_t& common) {
+  const auto& ca = fa.children(a);
+  const auto& cb = sb.children(b);
+  for (size_t k = 0;; k++) {
+    bool end_a = k == ca.size(), end_b = k == cb.size();
+    if (end_a && end_b && a >= 0) return std::nullopt;  // the parents' own outcomes are compared above
+    if (end_a || end_b || fa.returns[ca[k]].ip != sb.returns[cb[k]].ip) {
+      trace::KernelDivergence d;
+      d.within = a >= 0 ? fa.name(size_t(a)) : "";
+      d.common = common;
+      d.failing = end_a ? trace::KernelStep{"", a >= 0 ? fa.value(size_t(a)) : fail_ret}
+                        : trace::KernelStep{fa.name(ca[k]), fa.value(ca[k])};
+      d.succeeding = end_b ? trace::KernelStep{"", b >= 0 ? sb.value(size_t(b)) : ok_ret}
+                           : trace::KernelStep{sb.name(cb[k]), sb.value(cb[k])};
+      return d;
+    }
+    if (auto d = compare(fa, int(ca[k]), sb, int(cb[k]), fail_ret, ok_ret, common)) return d;
+    if (outcome(fa.value(ca[k]), fa.info(ca[k])) != outcome(sb.value(cb[k]), sb.info(cb[k]))) {
+      trace::KernelDivergence d;
+      d.within = a >= 0 ? fa.name(size_t(a)) : "";
+      d.common = common;
+      d.failing = {fa.name(ca[k]), fa.value(ca[k])};
+      d.succeeding = {sb.name(cb[k]), sb.value(cb[k])};
+      return d;
+    }
+    common++;
+  }
+}
+
+}  // namespace
+
+trace::KernelDivergence find_divergence(const std::vector<FunctionReturn>& failing, int64_t failing_ret,
+                                        const std::vector<FunctionReturn>& succeeding, int64_t succeeding_ret,
+                                        const FunctionResolver& resolve, bool tail_calls_share_frame) {
+  TreeView fa{failing, build_call_tree(failing, tail_calls_share_frame), resolve};
+  TreeView sb{succeeding, build_call_tree(succeeding, tail_calls_share_frame), resolve};
+  size_t common = 0;
+  // At the top level, running out of returns on both sides ends in a
+  // divergence: the two syscall results differ.
+  return *compare(fa, -1, sb, -1, failing_ret, succeeding_ret, common);
 }
 
 }  // namespace whyfail::origin

@@ -52,6 +52,16 @@ struct {
   __type(value, struct wf_origin_record);
 } blank SEC(".maps");
 
+/* syscall nr -> its last successful invocation in a traced process, so that
+ * a failing one can be compared with it (where did they part?). A hash, not
+ * an array: only the syscalls that ran take memory. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 128);
+  __type(key, __u32);
+  __type(value, struct wf_origin_record);
+} last_success SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, WF_ORIGIN_CNT_MAX);
@@ -122,6 +132,14 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx) {
   if (failed && cfg.errno_filter && ret != -(__s64)cfg.errno_filter) failed = 0;
   if (!failed) {
     count(WF_ORIGIN_CNT_DISCARDED);
+    /* Keep it as this syscall's last success when it saw traced functions
+     * (one copy per syscall number; the per-thread slot is reused next call). */
+    if (r->count && ret >= 0) {
+      __u32 nr = (__u32)r->nr;
+      r->ret = ret;
+      r->exit_ns = bpf_ktime_get_ns();
+      if (bpf_map_update_elem(&last_success, &nr, r, BPF_ANY) == 0) count(WF_ORIGIN_CNT_SUCCESS_KEPT);
+    }
     return 0;
   }
   r->ret = ret;
@@ -158,7 +176,7 @@ int on_thread_exit(struct bpf_raw_tracepoint_args *ctx) {
 }
 
 /* Common to both return programs: the thread check first, then append. */
-static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp) {
+static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp, __u64 caller) {
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct wf_origin_record *r = bpf_map_lookup_elem(&records, &tid);
   if (!r || !r->active) return;
@@ -176,6 +194,7 @@ static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp) {
   r->rets[i].ip = ip;
   r->rets[i].ret = ret;
   r->rets[i].sp = sp;
+  r->rets[i].caller = caller;
   r->count = i + 1;
 }
 
@@ -186,7 +205,20 @@ int on_fexit(void *ctx) {
   __u64 marker = 0;
   __u64 ret = 0;
   bpf_get_func_ret(ctx, &ret);
-  record_return(bpf_get_func_ip(ctx), ret, (__u64)&marker);
+  /* The x86 trampoline's frame: ctx (the saved arguments) sits below the
+   * saved return value, right under the trampoline's rbp; above rbp are the
+   * return address into the function (its patched fentry call) and then the
+   * function's own return address into its caller: the call site. */
+  __u64 nargs = bpf_get_func_arg_cnt(ctx);
+  /* The verifier refuses arithmetic on the ctx pointer: read its value back
+   * from the stack as plain bytes to get a number to compute with. */
+  volatile __u64 ctx_slot = (__u64)ctx;
+  __u64 ctx_val = 0;
+  bpf_probe_read_kernel(&ctx_val, sizeof ctx_val, (void *)&ctx_slot);
+  __u64 rbp = ctx_val + nargs * 8 + 8;
+  __u64 caller = 0;
+  bpf_probe_read_kernel(&caller, sizeof caller, (void *)(rbp + 16));
+  record_return(bpf_get_func_ip(ctx), ret, (__u64)&marker, caller);
   return 0;
 }
 
@@ -194,6 +226,7 @@ int on_fexit(void *ctx) {
  * every target with the function address as the BPF cookie. */
 SEC("kretprobe")
 int on_kretprobe(struct pt_regs *ctx) {
-  record_return(bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), PT_REGS_SP(ctx));
+  /* The kretprobe handler has put the real return address back into ip. */
+  record_return(bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), PT_REGS_SP(ctx), PT_REGS_IP(ctx));
   return 0;
 }

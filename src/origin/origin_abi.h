@@ -26,6 +26,7 @@ struct wf_origin_ret {
   wf_u64 ip;   /* the function's entry address (bpf_get_func_ip / kretprobe cookie) */
   wf_u64 ret;  /* raw return register; an int return has undefined upper bits */
   wf_u64 sp;   /* a stack address at the return: lower = deeper (rebuilds nesting) */
+  wf_u64 caller; /* the return address into the caller (its call site), 0 when unknown */
 };
 
 /* The per-thread speculation buffer. Sent as is on the ring buffer when the
@@ -45,6 +46,10 @@ struct wf_origin_record {
   struct wf_origin_ret rets[WF_ORIGIN_MAX_RETS];
 };
 
+/* Syscall numbers whose last successful invocation is kept (for the
+ * divergence of a failing call from a successful one): x86_64 has < 512. */
+#define WF_ORIGIN_MAX_NR 512
+
 /* Global switches, written by user space before attaching. */
 struct wf_origin_config {
   wf_u32 follow_forks;   /* children of a traced process are traced */
@@ -61,6 +66,7 @@ enum wf_origin_counter {
   WF_ORIGIN_CNT_RETS_DROPPED,   /* returns beyond WF_ORIGIN_MAX_RETS */
   WF_ORIGIN_CNT_OFF_STACK,      /* returns ignored: not on the thread's stack (irq) */
   WF_ORIGIN_CNT_NO_STATE,       /* threads that could not get a state slot */
+  WF_ORIGIN_CNT_SUCCESS_KEPT,   /* successful invocations kept as a syscall's last success */
   WF_ORIGIN_CNT_MAX
 };
 

@@ -87,10 +87,13 @@ struct RingDeleter {
 // libbpf prints to stderr by default; only main prints. Keep the last line
 // for the Error instead.
 thread_local std::string g_last_libbpf_line;
+thread_local std::string g_libbpf_log;  // warnings, verifier log included (bounded)
 int quiet_print(enum libbpf_print_level level, const char* fmt_, va_list ap) {
   if (level == LIBBPF_DEBUG) return 0;
   char buf[512];
   vsnprintf(buf, sizeof buf, fmt_, ap);
+  g_libbpf_log += buf;
+  if (g_libbpf_log.size() > 16384) g_libbpf_log.erase(0, g_libbpf_log.size() - 16384);
   g_last_libbpf_line = buf;
   while (!g_last_libbpf_line.empty() && g_last_libbpf_line.back() == '\n') g_last_libbpf_line.pop_back();
   return 0;
@@ -112,23 +115,28 @@ struct OriginTracer::Impl {
   std::optional<symbolize::DwarfLines> dwarf;
   Mechanism mechanism = Mechanism::Fexit;
 
+  static FailedInvocation decode(const wf_origin_record& r) {
+    FailedInvocation inv;
+    inv.pid = pid_t(r.pid);
+    inv.tid = pid_t(r.tid);
+    inv.nr = r.nr;
+    inv.ret = r.ret;
+    inv.enter_ns = r.enter_ns;
+    inv.exit_ns = r.exit_ns;
+    inv.dropped = r.dropped;
+    uint32_t n = r.count > WF_ORIGIN_MAX_RETS ? WF_ORIGIN_MAX_RETS : r.count;
+    inv.returns.reserve(n);
+    for (uint32_t i = 0; i < n; i++)
+      inv.returns.push_back({r.rets[i].ip, r.rets[i].ret, r.rets[i].sp, r.rets[i].caller});
+    return inv;
+  }
+
   static int on_record(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
     try {
       if (size < sizeof(wf_origin_record)) return 0;
       const auto* r = static_cast<const wf_origin_record*>(data);
-      FailedInvocation inv;
-      inv.pid = pid_t(r->pid);
-      inv.tid = pid_t(r->tid);
-      inv.nr = r->nr;
-      inv.ret = r->ret;
-      inv.enter_ns = r->enter_ns;
-      inv.exit_ns = r->exit_ns;
-      inv.dropped = r->dropped;
-      uint32_t n = r->count > WF_ORIGIN_MAX_RETS ? WF_ORIGIN_MAX_RETS : r->count;
-      inv.returns.reserve(n);
-      for (uint32_t i = 0; i < n; i++) inv.returns.push_back({r->rets[i].ip, r->rets[i].ret, r->rets[i].sp});
-      self->pending.push_back(std::move(inv));
+      self->pending.push_back(decode(*r));
     } catch (const std::exception& e) {
       self->callback_error = e.what();
       return -1;
@@ -289,6 +297,7 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
       im.prog_fds.push_back(std::move(prog));
       im.link_fds.emplace_back(lfd);
       t->stats_.attached++;
+      if (opts.progress && i % 1000 == 0) opts.progress(i, now_s() - t0);
     }
   } else {
     // NOKPROBE_SYMBOL functions (do_int3, nmi_handle...) refuse with EINVAL:
@@ -317,6 +326,7 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
       }
       im.links.push_back(std::move(l));
       t->stats_.attached++;
+      if (opts.progress && t->stats_.attached % 1000 == 0) opts.progress(t->stats_.attached, now_s() - t0);
     }
   }
   t->stats_.attach_seconds = now_s() - t0;
@@ -380,30 +390,58 @@ OriginCounters OriginTracer::counters() const {
   c.returns_dropped = sum(WF_ORIGIN_CNT_RETS_DROPPED);
   c.off_stack = sum(WF_ORIGIN_CNT_OFF_STACK);
   c.no_state = sum(WF_ORIGIN_CNT_NO_STATE);
+  c.success_kept = sum(WF_ORIGIN_CNT_SUCCESS_KEPT);
   return c;
+}
+
+std::optional<FailedInvocation> OriginTracer::last_success(int nr) const {
+  if (nr < 0 || !impl_->skel) return std::nullopt;
+  uint32_t k = uint32_t(nr);
+  auto rec = std::make_unique<wf_origin_record>();
+  if (bpf_map__lookup_elem(impl_->skel->maps.last_success, &k, sizeof k, rec.get(), sizeof *rec, 0) != 0)
+    return std::nullopt;
+  return Impl::decode(*rec);
 }
 
 trace::KernelOrigin OriginTracer::explain(const FailedInvocation& inv) const {
   const Impl& im = *impl_;
-  trace::KernelOrigin o = find_origin(inv.returns, inv.ret, [&](uint64_t ip) { return im.resolve(ip); },
-                                      im.mechanism == Mechanism::Kretprobe);
+  auto resolve = [&](uint64_t ip) { return im.resolve(ip); };
+  auto contains = [&](uint64_t entry, uint64_t addr) {
+    auto ref = im.ksyms->lookup(addr);
+    return ref.symbol && ref.symbol->addr == entry;
+  };
+  bool tail = im.mechanism == Mechanism::Kretprobe;
+  trace::KernelOrigin o = find_origin(inv.returns, inv.ret, resolve, tail, contains);
   o.mechanism = mechanism_name(im.mechanism);
   o.returns_dropped = inv.dropped;
   if (inv.dropped)
     o.note += fmt::format("{}{} function returns beyond the {} kept were not recorded",
                           o.note.empty() ? "" : "; ", inv.dropped, WF_ORIGIN_MAX_RETS);
+  for (auto& f : o.chain)
+    if (f.return_address) f.called_from = im.ksyms->lookup(f.return_address).to_string(f.return_address);
+  if (o.found) o.origin = o.chain.front();
+  if (auto ok = last_success(inv.nr); ok && !ok->returns.empty()) {
+    o.divergence = find_divergence(inv.returns, inv.ret, ok->returns, ok->ret, resolve, tail);
+    o.divergence->success_tid = uint64_t(ok->tid);
+  }
   if (im.dwarf) {
     auto fill = [&](trace::KernelFrame& f) {
-      if (auto sl = im.dwarf->lookup(f.address + f.offset)) {
+      // A return address is the instruction after the call: its line is the
+      // next statement's; the byte before it belongs to the call.
+      uint64_t at = f.address + (f.offset ? f.offset - 1 : 0);
+      if (auto sl = im.dwarf->lookup(at)) {
         f.file = sl->file;
         f.line = sl->line;
+        f.source = im.dwarf->source_around(sl->file, sl->line, 2);
       }
     };
     for (auto& f : o.chain) fill(f);
-    if (o.found) fill(o.origin);
+    if (o.found) o.origin = o.chain.front();
   }
   return o;
 }
+
+std::string libbpf_log() { return g_libbpf_log; }
 
 Result<Mechanism> origin_usable() {
   // The cheapest honest answer is to try: arm one harmless function. Found in

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct ArmOptions {
   bool follow_forks = true;
   int errno_filter = 0;                    // commit only this errno (0: any failure)
   std::vector<int> syscalls;               // only these syscall numbers (empty: all)
+  // Called every 1000 functions tried with (tried, seconds so far): the
+  // attach of thousands takes minutes where ftrace is slow.
+  std::function<void(size_t, double)> progress;
 };
 
 struct AttachStats {
@@ -57,7 +61,7 @@ struct FailedInvocation {
 
 struct OriginCounters {
   uint64_t committed = 0, discarded = 0, ring_full = 0, returns_dropped = 0, off_stack = 0,
-           no_state = 0;
+           no_state = 0, success_kept = 0;
 };
 
 class OriginTracer {
@@ -74,8 +78,12 @@ class OriginTracer {
 
   // Waits up to timeout_ms for failing invocations and returns those committed.
   Result<std::vector<FailedInvocation>> poll(int timeout_ms);
-  // The origin of one failing invocation, symbolized.
+  // The origin of one failing invocation, symbolized, with where it parted
+  // from the syscall's last successful invocation when there was one.
   trace::KernelOrigin explain(const FailedInvocation& inv) const;
+  // The last successful invocation of syscall `nr` in the traced processes
+  // that went through a traced function (kept by sys_exit, one per number).
+  std::optional<FailedInvocation> last_success(int nr) const;
 
   const AttachStats& stats() const { return stats_; }
   OriginCounters counters() const;
@@ -86,6 +94,9 @@ class OriginTracer {
   std::unique_ptr<Impl> impl_;
   AttachStats stats_;
 };
+
+// libbpf's recent warnings on this thread (a refused program's verifier log), for diagnosis.
+std::string libbpf_log();
 
 // Whether this kernel allows any mechanism, without attaching anything: the
 // cheap check for `doctor` and for a one-line warning. Loads a tiny program.

@@ -19,7 +19,9 @@ Result<void> OriginTracer::trace_process(pid_t) { return fail(ENOSYS, "kernel or
 void OriginTracer::untrace_process(pid_t) {}
 Result<std::vector<FailedInvocation>> OriginTracer::poll(int) { return fail(ENOSYS, "kernel origin"); }
 trace::KernelOrigin OriginTracer::explain(const FailedInvocation&) const { return {}; }
+std::optional<FailedInvocation> OriginTracer::last_success(int) const { return std::nullopt; }
 OriginCounters OriginTracer::counters() const { return {}; }
+std::string libbpf_log() { return ""; }
 Result<Mechanism> origin_usable() {
   return fail(ENOSYS, "kernel origin", "whyfail was built without BPF (WHYFAIL_BPF=OFF)");
 }

@@ -35,6 +35,19 @@ Json kernel_frame_to_json(const trace::KernelFrame& f) {
   j["file"] = f.file.empty() ? Json(nullptr) : bytes_to_json(f.file, false);
   j["line"] = f.line;
   j["ret"] = f.ret;
+  j["called_from"] = f.called_from.empty() ? Json(nullptr) : bytes_to_json(f.called_from, false);
+  if (!f.source.empty()) {
+    Json src = Json::array();
+    for (const auto& l : f.source) src.push_back(bytes_to_json(l, false));
+    j["source"] = std::move(src);
+  }
+  return j;
+}
+
+Json kernel_step_to_json(const trace::KernelStep& s) {
+  Json j;
+  j["function"] = s.function.empty() ? Json(nullptr) : bytes_to_json(s.function, false);
+  j["ret"] = s.ret;
   return j;
 }
 
@@ -48,6 +61,25 @@ Json kernel_origin_to_json(const trace::KernelOrigin& k) {
   j["returns_dropped"] = k.returns_dropped;
   j["mechanism"] = bytes_to_json(k.mechanism, false);
   j["note"] = bytes_to_json(k.note, false);
+  Json graph = Json::array();
+  for (const auto& g : k.graph) {
+    Json e;
+    e["depth"] = g.depth;
+    e["function"] = bytes_to_json(g.function, false);
+    e["ret"] = g.ret;
+    e["error_path"] = g.on_error_path;
+    graph.push_back(std::move(e));
+  }
+  j["graph"] = std::move(graph);
+  if (k.divergence) {
+    Json d;
+    d["within"] = k.divergence->within.empty() ? Json(nullptr) : bytes_to_json(k.divergence->within, false);
+    d["common"] = k.divergence->common;
+    d["failing"] = kernel_step_to_json(k.divergence->failing);
+    d["successful"] = kernel_step_to_json(k.divergence->succeeding);
+    d["successful_tid"] = k.divergence->success_tid;
+    j["divergence"] = std::move(d);
+  }
   return j;
 }
 

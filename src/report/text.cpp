@@ -95,6 +95,7 @@ std::string render_kernel_origin(const trace::KernelOrigin& k) {
   std::string out = "  kernel: " + strip_controls(k.origin.function);
   if (k.origin.offset) out += fmt::format("+{:#x}", k.origin.offset);
   if (!k.origin.file.empty()) out += fmt::format(" ({}:{})", strip_controls(k.origin.file), k.origin.line);
+  if (!k.origin.called_from.empty()) out += " called from " + strip_controls(k.origin.called_from);
   if (k.chain.size() > 1) {
     out += "  (chain: ";
     for (std::size_t i = 0; i < k.chain.size(); ++i) {
@@ -105,7 +106,26 @@ std::string render_kernel_origin(const trace::KernelOrigin& k) {
   }
   if (!k.mechanism.empty()) out += "  [" + strip_controls(k.mechanism) + "]";
   if (!k.note.empty()) out += "; " + strip_controls(k.note);
-  return out + "\n";
+  out += "\n";
+  for (const auto& l : k.origin.source) out += "    " + strip_controls(l) + "\n";
+  if (k.divergence) {
+    const auto& d = *k.divergence;
+    auto value = [](int64_t v) {
+      if (v < 0 && v >= -4095) return "-" + decode::errno_name(int(-v));
+      return v > 65535 || v < -65535 ? fmt::format("{:#x}", uint64_t(v)) : fmt::format("{}", v);
+    };
+    auto step = [&](const trace::KernelStep& s) {
+      std::string who = s.function.empty() ? (d.within.empty() ? "the syscall" : strip_controls(d.within))
+                                           : strip_controls(s.function);
+      return who + " returned " + value(s.ret);
+    };
+    out += fmt::format("  kernel: vs a successful call (tid {}): {} identical traced returns, then {}: here {}; "
+                       "there {}\n",
+                       d.success_tid, d.common,
+                       d.within.empty() ? std::string("at the top level") : "in " + strip_controls(d.within),
+                       step(d.failing), step(d.succeeding));
+  }
+  return out;
 }
 
 TextRenderer::TextRenderer(TextOptions options) : options_(std::move(options)) {}

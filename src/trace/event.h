@@ -33,7 +33,12 @@ struct CapturedBytes {
 struct KernelFrame {
   std::string function;     // "perf_copy_attr"
   uint64_t address = 0;     // run-time address of the function's entry
-  uint64_t offset = 0;      // offset inside function (0: only the function is known)
+  uint64_t offset = 0;      // a place inside the function (0: only the function is known): for a
+                            // caller, the return address of its call down the chain; for the
+                            // origin, that of the last traced call it made before the error
+  std::vector<std::string> source;  // the source lines around file:line, when the file is readable
+  uint64_t return_address = 0;  // where this function returned to (its call site), 0: unknown
+  std::string called_from;      // that address as function+offset: the immediate caller, traced or not
   std::string file;         // from vmlinux DWARF when installed, else empty
   int line = 0;
   int64_t ret = 0;          // the value this function returned (sign-extended to its width)
@@ -47,6 +52,21 @@ struct KernelGraphEntry {
   bool on_error_path = false;  // part of the chain from the origin to the syscall
 };
 
+// Where a failing invocation parted from a successful one of the same syscall:
+// both made the same traced calls (same functions, same error-or-not) up to
+// here; `within` ("" at the syscall's top level) then did something different.
+struct KernelStep {
+  std::string function;     // the next traced function that returned; "" = `within` itself returned
+  int64_t ret = 0;          // what it (or `within`) returned
+};
+struct KernelDivergence {
+  std::string within;       // the traced function inside which they parted ("" = top level)
+  size_t common = 0;        // traced returns identical in both before the parting
+  KernelStep failing;       // what the failing invocation did next
+  KernelStep succeeding;    // what the successful one did instead
+  uint64_t success_tid = 0; // the thread of the successful invocation
+};
+
 struct KernelOrigin {
   bool found = false;
   KernelFrame origin;                    // deepest function that made the error value itself
@@ -55,6 +75,7 @@ struct KernelOrigin {
   uint32_t returns_dropped = 0;          // returns beyond the per-invocation bound
   std::string mechanism;                 // "fexit" or "kretprobe"
   std::string note;                      // why not found, or how the value changed on the way
+  std::optional<KernelDivergence> divergence;  // when the same syscall succeeded during the run
 };
 
 struct SyscallEvent {

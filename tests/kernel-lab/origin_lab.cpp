@@ -8,8 +8,9 @@
 //   origin_lab list                                      the catalogue
 //   origin_lab bench-attach N|all                        attach N candidates, print timings
 //   origin_lab bench-attach-keep N|all                   the same, then stay attached (no detach)
-//   origin_lab bench-slowdown N                          untraced syscall loop, armed vs not
+//   origin_lab bench-slowdown N [ROUNDS]                 untraced syscall loop, armed vs not (medians)
 //   origin_lab unavailable                               the Error a refusing kernel gives
+//   origin_lab symbolize VMLINUX FUNC+0xOFF...           (host) file:line from a debug vmlinux
 //   origin_lab run [--funcs GLOBS] -- CMD ARGS...        what --kernel does: learn, arm, run CMD,
 //                                                        print the origin of each failed syscall
 #include <arpa/inet.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -37,6 +39,7 @@
 #include "origin/candidates.h"
 #include "origin/origin_loader.h"
 #include "origin/session.h"
+#include "symbolize/dwarf_lines.h"
 #include "symbolize/kallsyms.h"
 
 using namespace whyfail;
@@ -51,10 +54,22 @@ struct Case {
   bool unprivileged;                    // run the syscall as nobody
   std::function<long()> run;            // returns the raw syscall result
   const char* why;
+  std::function<long()> run_ok;         // the same syscall succeeding (null: none here)
+  bool diverges_on_chain = true;        // the parting from run_ok is on the error chain
 };
 
 long perf_open(perf_event_attr* a) {
   return syscall(SYS_perf_event_open, a, 0, -1, -1, 0) < 0 ? -errno : 0;
+}
+
+long perf_ok() {
+  perf_event_attr a{};
+  a.size = sizeof a;
+  a.type = PERF_TYPE_SOFTWARE;
+  a.config = PERF_COUNT_SW_CPU_CLOCK;
+  a.disabled = 1;
+  long r = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+  return r < 0 ? -errno : (close(int(r)), 0L);
 }
 
 std::vector<Case> catalogue() {
@@ -70,7 +85,7 @@ std::vector<Case> catalogue() {
          a.disabled = 1;
          return perf_open(&a);
        },
-       "perf_event_open with an undefined branch_sample_type bit"},
+       "perf_event_open with an undefined branch_sample_type bit", perf_ok},
       {"perf_sample_freq", "__x64_sys_perf_event_open", EINVAL,
        {"__x64_sys_perf_event_open", "__do_sys_perf_event_open", "__se_sys_perf_event_open"}, false,
        [] {
@@ -83,7 +98,7 @@ std::vector<Case> catalogue() {
          a.disabled = 1;
          return perf_open(&a);
        },
-       "perf_event_open with sample_freq above the maximum"},
+       "perf_event_open with sample_freq above the maximum", perf_ok},
       {"openat_missing_dir", "__x64_sys_openat", ENOENT,
        // link_path_walk, walk_component and step_into are inlined into path_openat on 6.1
        {"path_openat", "link_path_walk", "walk_component", "step_into", "lookup_slow"}, false,
@@ -91,13 +106,23 @@ std::vector<Case> catalogue() {
          long r = syscall(SYS_openat, AT_FDCWD, "/no-such-dir/file", O_RDONLY);
          return r < 0 ? -errno : (close(int(r)), 0L);
        },
-       "openat of a path whose directory does not exist"},
+       "openat of a path whose directory does not exist",
+       [] {
+         long r = syscall(SYS_openat, AT_FDCWD, "/tmp", O_RDONLY);
+         return r < 0 ? -errno : (close(int(r)), 0L);
+       },
+       false},  // any successful openat walks other paths first
       {"mkdir_exists", "__x64_sys_mkdir", EEXIST, {"filename_create"}, false,
        [] {
          mkdir("/tmp/origin-lab-dir", 0755);
          return syscall(SYS_mkdir, "/tmp/origin-lab-dir", 0755) < 0 ? -errno : 0L;
        },
-       "mkdir of a name that exists"},
+       "mkdir of a name that exists",
+       [] {
+         static int n = 0;
+         std::string p = "/tmp/origin-lab-new-" + std::to_string(getpid()) + "-" + std::to_string(n++);
+         return syscall(SYS_mkdir, p.c_str(), 0755) < 0 ? -errno : 0L;
+       }},
       {"bpf_unprivileged", "__x64_sys_bpf", EPERM, {"__sys_bpf", "__x64_sys_bpf", "__se_sys_bpf"}, true,
        [] {
          union bpf_attr a{};
@@ -107,7 +132,7 @@ std::vector<Case> catalogue() {
          a.max_entries = 1;
          return syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof a) < 0 ? -errno : 0L;
        },
-       "bpf() as non-root with kernel.unprivileged_bpf_disabled set"},
+       "bpf() as non-root with kernel.unprivileged_bpf_disabled set", nullptr},
       {"connect_refused", "__x64_sys_connect", ECONNREFUSED,
        // sock_error() (inlined) hands over the sk_err the RST left
        {"__inet_stream_connect"}, false,
@@ -121,7 +146,23 @@ std::vector<Case> catalogue() {
          close(s);
          return r;
        },
-       "connect to a closed port on loopback"},
+       "connect to a closed port on loopback",
+       [] {
+         // A listening socket on loopback: the same path up to the handshake.
+         int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+         sockaddr_in sa{};
+         sa.sin_family = AF_INET;
+         sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+         socklen_t len = sizeof sa;
+         if (bind(l, reinterpret_cast<sockaddr*>(&sa), sizeof sa) || listen(l, 1) ||
+             getsockname(l, reinterpret_cast<sockaddr*>(&sa), &len))
+           return -1000L;
+         int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+         long r = connect(s, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0 ? -errno : 0L;
+         close(s);
+         close(l);
+         return r;
+       }},
   };
 }
 
@@ -139,15 +180,14 @@ struct Worker {
       if (c.unprivileged && (setgid(65534) || setuid(65534))) _exit(90);
       char cmd;
       while (read(w.to[0], &cmd, 1) == 1) {
-        long r = c.run();
+        long r = cmd == 'o' ? c.run_ok() : c.run();
         if (write(w.from[1], &r, sizeof r) != sizeof r) _exit(91);
       }
       _exit(0);
     }
     return w;
   }
-  long go() {
-    char cmd = 'g';
+  long go(char cmd = 'g') {
     long r = 0;
     if (write(to[1], &cmd, 1) != 1 || read(from[0], &r, sizeof r) != sizeof r) return 1;
     return r;
@@ -216,7 +256,8 @@ int run_case(const Case& c) {
   ao.mechanism = g_mechanism;
   auto tracer = origin::OriginTracer::arm(ao, kallsyms());
   if (!tracer) {
-    printf("FAIL %s: %s\n", c.name, tracer.error().message().c_str());
+    printf("FAIL %s: %s\nlibbpf said:\n%s\n", c.name, tracer.error().message().c_str(),
+           origin::libbpf_log().c_str());
     return 1;
   }
   const auto& st = (*tracer)->stats();
@@ -227,6 +268,14 @@ int run_case(const Case& c) {
   if (auto r = (*tracer)->trace_process(w.pid); !r) {
     printf("FAIL %s: %s\n", c.name, r.error().message().c_str());
     return 1;
+  }
+  // A successful call first (same thread, same syscall), to compare with.
+  if (c.run_ok) {
+    long ok = w.go('o');
+    if (ok < 0) {
+      printf("FAIL %s: the successful variant failed too (%ld)\n", c.name, ok);
+      return 1;
+    }
   }
   long second = w.go();
   std::vector<origin::FailedInvocation> got;
@@ -244,6 +293,10 @@ int run_case(const Case& c) {
     return 1;
   }
   auto o = (*tracer)->explain(got.back());
+  for (const auto& r : got.back().returns)
+    printf("  raw ip=%s caller=%#llx (%s) sp=%#llx ret=%#llx\n", kallsyms()->lookup(r.ip).to_string(r.ip).c_str(),
+           (unsigned long long)r.caller, kallsyms()->lookup(r.caller).to_string(r.caller).c_str(),
+           (unsigned long long)r.sp, (unsigned long long)r.ret);
   printf("syscall %d returned %ld; %zu returns recorded; mechanism %s\n", got.back().nr, got.back().ret,
          got.back().returns.size(), o.mechanism.c_str());
   for (const auto& g : o.graph)
@@ -264,11 +317,54 @@ int run_case(const Case& c) {
   printf("origin: %s%s%s (chain: %s)\n", o.origin.function.c_str(), o.origin.file.empty() ? "" : " at ",
          o.origin.file.empty() ? "" : (o.origin.file + ":" + std::to_string(o.origin.line)).c_str(),
          chain.c_str());
+  // function+offset of each frame, for the host to symbolize (file-line.sh).
+  for (const auto& f : o.chain) {
+    if (f.offset) printf("WHYFAIL-FRAME %s+%#llx\n", f.function.c_str(), (unsigned long long)f.offset);
+    if (!f.called_from.empty()) printf("WHYFAIL-FRAME %s\n", f.called_from.c_str());
+  }
+  printf("WHYFAIL-BUILD-ID %s\n", symbolize::DwarfLines::build_id_from_notes().c_str());
   bool ok = c.origins.empty();
   for (const char* want : c.origins) ok = ok || o.origin.function == want;
   if (!ok) {
     printf("FAIL %s: origin %s is not one of the expected\n", c.name, o.origin.function.c_str());
     return 1;
+  }
+  // Every frame knows where it returned to (fexit: from the trampoline's
+  // frame; kretprobe: the restored return address), and a caller that made
+  // that call itself has the call site as its offset.
+  for (size_t k = 0; k < o.chain.size(); k++) {
+    const auto& f = o.chain[k];
+    printf("frame %s+%#llx called from %s\n", f.function.c_str(), (unsigned long long)f.offset,
+           f.called_from.c_str());
+    if (f.called_from.empty() || f.called_from.rfind("0x", 0) == 0) {
+      printf("FAIL %s: no caller for %s\n", c.name, f.function.c_str());
+      return 1;
+    }
+    if (k + 1 < o.chain.size() && f.called_from.rfind(o.chain[k + 1].function + "+", 0) == 0 &&
+        o.chain[k + 1].offset == 0) {
+      printf("FAIL %s: %s returned into %s but the caller has no offset\n", c.name, f.function.c_str(),
+             o.chain[k + 1].function.c_str());
+      return 1;
+    }
+  }
+  if (c.run_ok) {
+    if (!o.divergence) {
+      printf("FAIL %s: a successful call ran, but no divergence was found\n", c.name);
+      return 1;
+    }
+    const auto& d = *o.divergence;
+    printf("divergence: within %s after %zu common returns: failing %s = %lld; successful %s = %lld\n",
+           d.within.empty() ? "(top)" : d.within.c_str(), d.common,
+           d.failing.function.empty() ? "(returns)" : d.failing.function.c_str(), (long long)d.failing.ret,
+           d.succeeding.function.empty() ? "(returns)" : d.succeeding.function.c_str(),
+           (long long)d.succeeding.ret);
+    bool on_chain = false;
+    for (const auto& f : o.chain)
+      on_chain = on_chain || f.function == (d.failing.function.empty() ? d.within : d.failing.function);
+    if (c.diverges_on_chain && !on_chain) {
+      printf("FAIL %s: the divergence is not on the error chain\n", c.name);
+      return 1;
+    }
   }
   printf("PASS %s\n", c.name);
   return 0;
@@ -296,6 +392,7 @@ int bench_attach(size_t n, bool keep_attached) {
   origin::ArmOptions ao;
   ao.functions = funcs;
   ao.mechanism = g_mechanism;
+  ao.progress = [](size_t tried, double s) { printf("BENCH progress tried=%zu elapsed=%.1fs\n", tried, s); };
   double t0 = now_s();
   auto tracer = origin::OriginTracer::arm(ao, kallsyms());
   double armed = now_s() - t0;
@@ -337,10 +434,19 @@ double syscall_loop(int iterations) {
   return now_s() - t0;
 }
 
-int bench_slowdown(size_t n) {
-  const int iters = 20000;
-  syscall_loop(iters / 10);  // warm up
-  double base = syscall_loop(iters);
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// The loop's time not armed (before arming and after detaching: drift shows
+// as a pre/post difference), armed for another process, and traced itself;
+// the armed rounds alternate other/self so that load changes hit both alike.
+int bench_slowdown(size_t n, int rounds) {
+  const int iters = 5000;
+  syscall_loop(iters / 5);  // warm up
+  std::vector<double> pre, post, other_s, self_s;
+  for (int r = 0; r < rounds; r++) pre.push_back(syscall_loop(iters));
   auto funcs = all_candidates(n);
   origin::ArmOptions ao;
   ao.functions = funcs;
@@ -357,18 +463,27 @@ int bench_slowdown(size_t n) {
     _exit(0);
   }
   (void)(*tracer)->trace_process(other);
-  double armed = syscall_loop(iters);
-  // And the loop's own process traced (everything it does goes through the programs).
-  (void)(*tracer)->trace_process(getpid());
-  double traced = syscall_loop(iters);
+  for (int r = 0; r < rounds; r++) {
+    other_s.push_back(syscall_loop(iters));
+    (void)(*tracer)->trace_process(getpid());  // everything the loop does goes through the programs
+    self_s.push_back(syscall_loop(iters));
+    (*tracer)->untrace_process(getpid());
+  }
   kill(other, SIGKILL);
   waitpid(other, nullptr, 0);
   auto c = (*tracer)->counters();
-  printf("BENCH slowdown mechanism=%s n=%zu attached=%zu base=%.3fs armed_other=%.3fs (x%.2f) "
-         "traced_self=%.3fs (x%.2f) committed=%llu discarded=%llu\n",
-         origin::mechanism_name((*tracer)->stats().mechanism), funcs.size(), (*tracer)->stats().attached, base,
-         armed, armed / base, traced, traced / base, (unsigned long long)c.committed,
-         (unsigned long long)c.discarded);
+  std::string mech = origin::mechanism_name((*tracer)->stats().mechanism);
+  size_t attached = (*tracer)->stats().attached;
+  tracer->reset();  // detach, then the baseline again
+  for (int r = 0; r < rounds; r++) post.push_back(syscall_loop(iters));
+  std::vector<double> base = pre;
+  base.insert(base.end(), post.begin(), post.end());
+  double b = median(base), o = median(other_s), t = median(self_s);
+  printf("BENCH slowdown mechanism=%s n=%zu attached=%zu rounds=%d iterations=%d base=%.3fs (pre %.3fs, post %.3fs) "
+         "armed_other=%.3fs ratio=%.2f traced_self=%.3fs ratio=%.2f committed=%llu discarded=%llu "
+         "success_kept=%llu\n",
+         mech.c_str(), funcs.size(), attached, rounds, iters, b, median(pre), median(post), o, o / b, t, t / b,
+         (unsigned long long)c.committed, (unsigned long long)c.discarded, (unsigned long long)c.success_kept);
   return 0;
 }
 
@@ -469,7 +584,8 @@ int main(int argc, char** argv) {
   }
   if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), false);
   if (verb == "bench-attach-keep") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), true);
-  if (verb == "bench-slowdown") return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg));
+  if (verb == "bench-slowdown")
+    return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg), i + 2 < argc ? std::atoi(argv[i + 2]) : 5);
   if (verb == "run") {
     std::string globs;
     int k = i + 1;
@@ -483,6 +599,37 @@ int main(int argc, char** argv) {
       return 2;
     }
     return run_command(globs, std::vector<std::string>(argv + k, argv + argc));
+  }
+  if (verb == "symbolize") {
+    // On the host: function+offset (from the guest) -> file:line in a debug vmlinux.
+    if (i + 2 >= argc) {
+      fprintf(stderr, "origin_lab symbolize VMLINUX FUNC+0xOFF...\n");
+      return 2;
+    }
+    auto d = symbolize::DwarfLines::open(argv[i + 1]);
+    if (!d) {
+      fprintf(stderr, "origin_lab: %s\n", d.error().message().c_str());
+      return 2;
+    }
+    printf("build-id %s\n", d->build_id().c_str());
+    for (int k = i + 2; k < argc; k++) {
+      std::string fo = argv[k];
+      auto plus = fo.find('+');
+      std::string fn = fo.substr(0, plus);
+      uint64_t off = plus == std::string::npos ? 0 : std::stoull(fo.substr(plus + 1), nullptr, 16);
+      auto addr = d->symbol_address(fn);
+      if (!addr) {
+        printf("%s ? (no symbol)\n", fo.c_str());
+        continue;
+      }
+      uint64_t at = *addr + (off ? off - 1 : 0);  // a return address: the call is the byte before
+      auto sl = d->lookup(at);
+      printf("%s %#llx %s:%d\n", fo.c_str(), (unsigned long long)at, sl ? sl->file.c_str() : "?", sl ? sl->line : 0);
+      if (sl)  // with $WHYFAIL_KERNEL_SOURCE or the file where the DWARF says
+        for (const auto& l : symbolize::DwarfLines::source_around(sl->file, sl->line, 0))
+          printf("source %s %s\n", fo.c_str(), l.c_str());
+    }
+    return 0;
   }
   if (verb == "unavailable") {
     auto r = origin::origin_usable();

@@ -138,3 +138,105 @@ TEST(FindOrigin, KretprobeTailCallSharesTheFrame) {
   EXPECT_EQ(o.origin.function, "__inet_stream_connect");
   EXPECT_EQ(o.chain.size(), 3u);
 }
+
+TEST(FindOrigin, FrameOffsetsComeFromTheCallSites) {
+  // sys calls do_filp_open at +0x40, which calls path_openat at +0x22; path_openat
+  // calls may_lookup (returns into it at +0x90) and then makes -ENOENT itself.
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_openat", 8);
+  uint64_t filp = k.add("do_filp_open", 8);
+  uint64_t walk = k.add("path_openat", 8);
+  uint64_t may = k.add("may_lookup");
+  std::vector<FunctionReturn> r = {{may, 0, 700, walk + 0x90},
+                                   {walk, neg(ENOENT), 800, filp + 0x22},
+                                   {filp, neg(ENOENT), 900, sys + 0x40},
+                                   {sys, neg(ENOENT), 1000, 0x99999999}};
+  auto o = find_origin(r, -ENOENT, k.resolver());
+  ASSERT_TRUE(o.found);
+  ASSERT_EQ(o.chain.size(), 3u);
+  EXPECT_EQ(o.origin.function, "path_openat");
+  EXPECT_EQ(o.origin.offset, 0x90u);       // after its last traced call
+  EXPECT_EQ(o.chain[1].offset, 0x22u);     // do_filp_open's call of path_openat
+  EXPECT_EQ(o.chain[2].offset, 0x40u);     // the syscall entry's call of do_filp_open
+  // A return address outside the caller (a tail call returns to the caller's
+  // caller) gives no offset rather than a wrong one.
+  auto outside = [&](uint64_t entry, uint64_t addr) { return addr - entry < 0x30; };
+  auto o2 = find_origin(r, -ENOENT, k.resolver(), false, outside);
+  EXPECT_EQ(o2.chain[1].offset, 0x22u);
+  EXPECT_EQ(o2.chain[2].offset, 0u);
+  EXPECT_EQ(o2.origin.offset, 0u);
+}
+
+TEST(FindDivergence, SameFunctionDifferentOutcome) {
+  // Failing: path_openat { may_lookup = 0; lookup_fast = NULL } = -ENOENT
+  // Succeeding: path_openat { may_lookup = 0; lookup_fast = dentry; do_open = 0 } = file
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_openat", 8);
+  uint64_t walk = k.add("path_openat", 8);
+  uint64_t may = k.add("may_lookup");
+  uint64_t fast = k.add("lookup_fast", 8);
+  uint64_t open = k.add("do_open");
+  std::vector<FunctionReturn> failing = {
+      {may, 0, 700}, {fast, 0, 700}, {walk, neg(ENOENT), 800}, {sys, neg(ENOENT), 1000}};
+  std::vector<FunctionReturn> ok = {{may, 0, 700},        {fast, 0xffff888012345678, 700}, {open, 0, 700},
+                                    {walk, 0xffff888087654321, 800}, {sys, 3, 1000}};
+  auto d = find_divergence(failing, -ENOENT, ok, 3, k.resolver());
+  EXPECT_EQ(d.within, "path_openat");
+  EXPECT_EQ(d.common, 1u);  // may_lookup
+  EXPECT_EQ(d.failing.function, "lookup_fast");
+  EXPECT_EQ(d.failing.ret, 0);
+  EXPECT_EQ(d.succeeding.function, "lookup_fast");
+  EXPECT_EQ(d.succeeding.ret, int64_t(0xffff888012345678));
+}
+
+TEST(FindDivergence, OneSideReturnsWhereTheOtherCallsOn) {
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_mkdir", 8);
+  uint64_t create = k.add("filename_create", 8);
+  uint64_t lookup = k.add("lookup_one_qstr_excl", 8);
+  uint64_t vfs = k.add("vfs_mkdir");
+  // Values that differ between any two calls (pointers) are not a difference.
+  std::vector<FunctionReturn> failing = {{lookup, 0xffff888000001000, 700}, {create, neg(EEXIST), 800},
+                                         {sys, neg(EEXIST), 1000}};
+  std::vector<FunctionReturn> ok = {{lookup, 0xffff888000002000, 700}, {create, 0xffff888000002000, 800},
+                                    {vfs, 0, 800}, {sys, 0, 1000}};
+  auto d = find_divergence(failing, -EEXIST, ok, 0, k.resolver());
+  // filename_create's children match; its outcome differs (error vs pointer).
+  EXPECT_EQ(d.within, "__x64_sys_mkdir");
+  EXPECT_EQ(d.common, 1u);
+  EXPECT_EQ(d.failing.function, "filename_create");
+  EXPECT_EQ(d.failing.ret, -EEXIST);
+  EXPECT_EQ(d.succeeding.function, "filename_create");
+
+  // The failing call's syscall entry returned where the successful one went on to vfs_mkdir.
+  std::vector<FunctionReturn> ok2 = {{lookup, 0xffff888000002000, 700}, {create, neg(EEXIST), 800},
+                                     {vfs, 0, 800}, {sys, 0, 1000}};
+  auto d2 = find_divergence(failing, -EEXIST, ok2, 0, k.resolver());
+  EXPECT_EQ(d2.within, "__x64_sys_mkdir");
+  EXPECT_EQ(d2.common, 2u);
+  EXPECT_EQ(d2.failing.function, "");
+  EXPECT_EQ(d2.failing.ret, -EEXIST);
+  EXPECT_EQ(d2.succeeding.function, "vfs_mkdir");
+}
+
+TEST(FindDivergence, IdenticalTracedCallsPartInUntracedCode) {
+  Fake k;
+  uint64_t sys = k.add("__x64_sys_bpf", 8);
+  uint64_t cap = k.add("capable", 1);
+  std::vector<FunctionReturn> failing = {{cap, 1, 700}};
+  std::vector<FunctionReturn> ok = {{cap, 1, 700}};
+  auto d = find_divergence(failing, -EPERM, ok, 3, k.resolver());
+  EXPECT_EQ(d.within, "");
+  EXPECT_EQ(d.common, 1u);
+  EXPECT_EQ(d.failing.function, "");
+  EXPECT_EQ(d.failing.ret, -EPERM);
+  EXPECT_EQ(d.succeeding.ret, 3);
+  // A bool that differs is the difference (capable() false vs true).
+  std::vector<FunctionReturn> ok_cap = {{cap, 0, 700}};
+  auto d2 = find_divergence(failing, -EPERM, ok_cap, 3, k.resolver());
+  EXPECT_EQ(d2.common, 0u);
+  EXPECT_EQ(d2.failing.function, "capable");
+  EXPECT_EQ(d2.failing.ret, 1);
+  EXPECT_EQ(d2.succeeding.ret, 0);
+  (void)sys;
+}

@@ -112,6 +112,56 @@ TEST(JsonRenderer, SyscallRecordFields) {
   EXPECT_TRUE(j["finished"].get<bool>());
 }
 
+// --kernel: origin, chain with call sites, graph and divergence; source lines
+// from a kernel file are bytes from disk and come back exactly.
+TEST(JsonRenderer, KernelOriginFields) {
+  trace::SyscallEvent ev;
+  ev.nr = 298;
+  ev.ret = -22;
+  trace::KernelOrigin k;
+  k.found = true;
+  k.origin.function = "perf_copy_attr";
+  k.origin.address = 0xffffffff81234560;
+  k.origin.called_from = "__do_sys_perf_event_open+0x60";
+  k.origin.ret = -22;
+  k.origin.file = "kernel/events/core.c";
+  k.origin.line = 12345;
+  k.origin.source = {">12345: \tif (attr->branch_sample_type & ~(PERF_SAMPLE_BRANCH_MAX - 1))\x1b"};
+  k.chain = {k.origin, trace::KernelFrame{}};
+  k.chain[1].function = "__x64_sys_perf_event_open";
+  k.chain[1].offset = 0x4d;
+  k.graph = {{0, "__x64_sys_perf_event_open", -22, true}, {1, "perf_copy_attr", -22, true}};
+  k.mechanism = "fexit";
+  trace::KernelDivergence d;
+  d.within = "__x64_sys_perf_event_open";
+  d.common = 1;
+  d.failing = {"perf_copy_attr", -22};
+  d.succeeding = {"", 0};
+  d.success_tid = 77;
+  k.divergence = d;
+  ev.kernel = k;
+  decode::DecodedCall call;
+  call.name = "perf_event_open";
+  call.err = 22;
+  JsonRenderer r;
+  const nlohmann::json j = parse_line(r.syscall(ev, call, nullptr));
+  const auto& kj = j.at("kernel");
+  EXPECT_EQ(kj["origin"]["function"], "perf_copy_attr");
+  EXPECT_EQ(kj["origin"]["called_from"], "__do_sys_perf_event_open+0x60");
+  EXPECT_EQ(bytes_back(kj["origin"]["source"][0]), k.origin.source[0]);
+  EXPECT_EQ(kj["chain"][1]["offset"], 0x4d);
+  EXPECT_TRUE(kj["chain"][1]["called_from"].is_null());
+  ASSERT_EQ(kj["graph"].size(), 2u);
+  EXPECT_EQ(kj["graph"][1]["depth"], 1);
+  EXPECT_EQ(kj["graph"][1]["error_path"], true);
+  EXPECT_EQ(kj["divergence"]["within"], "__x64_sys_perf_event_open");
+  EXPECT_EQ(kj["divergence"]["common"], 1);
+  EXPECT_EQ(kj["divergence"]["failing"]["function"], "perf_copy_attr");
+  EXPECT_TRUE(kj["divergence"]["successful"]["function"].is_null());
+  EXPECT_EQ(kj["divergence"]["successful"]["ret"], 0);
+  EXPECT_EQ(kj["divergence"]["successful_tid"], 77);
+}
+
 TEST(JsonRenderer, VerdictRecordShape) {
   culprit::Verdict v;
   v.command_failed = true;

@@ -156,6 +156,38 @@ TEST(TextRenderer, ColourOnlyWhenAskedAndNeverAroundTraceeBytes) {
   EXPECT_NE(line.find("\"/nonexistent/dir/file\""), std::string::npos);
 }
 
+TEST(RenderKernelOrigin, CallSiteSourceAndDivergence) {
+  trace::KernelOrigin k;
+  k.found = true;
+  k.origin.function = "filename_create";
+  k.origin.called_from = "do_mkdirat+0x5c";
+  k.origin.source = {" 3801:     if (!IS_ERR(dentry))\x1b[2J", ">3802:         error = -EEXIST;"};
+  k.chain = {k.origin};
+  trace::KernelDivergence d;
+  d.within = "do_mkdirat";
+  d.common = 4;
+  d.failing = {"filename_create", -17};
+  d.succeeding = {"filename_create", 0x7fff0000ffff};
+  d.success_tid = 12;
+  k.divergence = d;
+  const std::string out = render_kernel_origin(k);
+  EXPECT_EQ(out,
+            "  kernel: filename_create called from do_mkdirat+0x5c\n"
+            "     3801:     if (!IS_ERR(dentry))\\x1b[2J\n"
+            "    >3802:         error = -EEXIST;\n"
+            "  kernel: vs a successful call (tid 12): 4 identical traced returns, then in do_mkdirat: here "
+            "filename_create returned -EEXIST; there filename_create returned 0x7fff0000ffff\n");
+  // The syscall itself returning, at the top level.
+  d.within = "";
+  d.failing = {"", -1};
+  d.succeeding = {"", 3};
+  k.divergence = d;
+  k.origin.source.clear();
+  EXPECT_NE(render_kernel_origin(k).find("then at the top level: here the syscall returned -EPERM; there the "
+                                         "syscall returned 3"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace whyfail::report
 

@@ -154,10 +154,10 @@ namespace {
 
 // What a return says about how the call went, for comparing two invocations:
 // the errno itself, NULL/0, or "a value" (pointers, counts and sizes differ
-// between any two calls and say nothing). bool/char returns count exactly
-// (capable() true vs false is the difference).
+// between any two calls and say nothing). bool/char returns count as true or
+// false (capable() true vs false is the difference; two random u8 are not).
 int64_t outcome(int64_t v, const FunctionInfo* info) {
-  if (info && info->ret_size == 1) return v;
+  if (info && info->ret_size == 1) return v != 0;
   if (is_error(v) || v == 0) return v;
   return 1;
 }

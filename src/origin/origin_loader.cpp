@@ -417,8 +417,15 @@ trace::KernelOrigin OriginTracer::explain(const FailedInvocation& inv) const {
   if (inv.dropped)
     o.note += fmt::format("{}{} function returns beyond the {} kept were not recorded",
                           o.note.empty() ? "" : "; ", inv.dropped, WF_ORIGIN_MAX_RETS);
-  for (auto& f : o.chain)
-    if (f.return_address) f.called_from = im.ksyms->lookup(f.return_address).to_string(f.return_address);
+  for (auto& f : o.chain) {
+    if (!f.return_address) continue;
+    auto ref = im.ksyms->lookup(f.return_address);
+    // A function tail-called by a traced one returns through that caller's
+    // trampoline: its real caller is not known from here.
+    bool trampoline = ref.symbol && (ref.symbol->module == "__builtin__ftrace" ||
+                                     ref.symbol->name.rfind("bpf_trampoline_", 0) == 0);
+    if (!trampoline) f.called_from = ref.to_string(f.return_address);
+  }
   if (o.found) o.origin = o.chain.front();
   if (auto ok = last_success(inv.nr); ok && !ok->returns.empty()) {
     o.divergence = find_divergence(inv.returns, inv.ret, ok->returns, ok->ret, resolve, tail);

@@ -238,5 +238,11 @@ TEST(FindDivergence, IdenticalTracedCallsPartInUntracedCode) {
   EXPECT_EQ(d2.failing.function, "capable");
   EXPECT_EQ(d2.failing.ret, 1);
   EXPECT_EQ(d2.succeeding.ret, 0);
+  // A u8 that only differs in value (get_random_u8) is no difference.
+  uint64_t rnd = k.add("get_random_u8", 1);
+  std::vector<FunctionReturn> f3 = {{rnd, 93, 700}}, ok3 = {{rnd, 111, 700}};
+  auto d3 = find_divergence(f3, -EPERM, ok3, 3, k.resolver());
+  EXPECT_EQ(d3.common, 1u);
+  EXPECT_EQ(d3.failing.function, "");
   (void)sys;
 }

@@ -53,8 +53,12 @@ def variants(whyfail):
 
 def run_once(prefix, binary, n, timeout):
     """Returns (loop_s, wall_s) or raises RuntimeError(reason)."""
+    return run_argv(prefix + [binary, str(n)], timeout)
+
+
+def run_argv(argv, timeout):
+    """Runs one timed command line: (loop_s, wall_s) or RuntimeError(reason)."""
     env = dict(os.environ, BENCH_TIMING="1")
-    argv = prefix + [binary, str(n)]
     t0 = time.monotonic()
     try:
         p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -45,17 +45,27 @@ struct CulpritFinder::State {
 CulpritFinder::CulpritFinder() : state_(new State) {}
 CulpritFinder::~CulpritFinder() { delete state_; }
 
+void CulpritFinder::observe(const trace::SyscallEvent& e) {
+  State& s = *state_;
+  const uint64_t order = ++s.order;
+  s.tree.touch(e.pid, order);
+  s.output.on_syscall(e, order);
+  if (e.failed()) s.failures.add(e, order);
+  else s.successes.on_syscall(e, order);
+}
+
 void CulpritFinder::observe(const trace::Event& event) {
+  if (const auto* call = std::get_if<trace::SyscallEvent>(&event)) {
+    observe(*call);
+    return;
+  }
   State& s = *state_;
   const uint64_t order = ++s.order;
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, trace::SyscallEvent>) {
-          s.tree.touch(e.pid, order);
-          s.output.on_syscall(e, order);
-          if (e.failed()) s.failures.add(e, order);
-          else s.successes.on_syscall(e, order);
+          // handled above
         } else if constexpr (std::is_same_v<T, trace::SpawnEvent>) {
           s.tree.on_spawn(e, order);
           s.output.on_spawn(e);
@@ -74,8 +84,8 @@ void CulpritFinder::observe(const trace::Event& event) {
       event);
 }
 
-void CulpritFinder::set_explanation(uint64_t seq, explain::Explanation explanation) {
-  state_->failures.set_explanation(seq, std::move(explanation));
+void CulpritFinder::set_explanation(uint64_t seq, const explain::Explanation& explanation) {
+  state_->failures.set_explanation(seq, explanation);
 }
 
 Verdict CulpritFinder::verdict() const {

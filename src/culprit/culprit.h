@@ -41,8 +41,11 @@ class CulpritFinder {
   CulpritFinder& operator=(const CulpritFinder&) = delete;
 
   void observe(const trace::Event& event);
+  // The same for a syscall, without copying it into an Event first (the hot path).
+  void observe(const trace::SyscallEvent& call);
   // The explanation of a failed call (by SyscallEvent::seq), computed while live.
-  void set_explanation(uint64_t seq, explain::Explanation explanation);
+  // Copied only when the failure log keeps it (a repeat's usually is not).
+  void set_explanation(uint64_t seq, const explain::Explanation& explanation);
   // Over the whole run (launch mode: the root process's outcome decides failure).
   Verdict verdict() const;
   // For one attached process (-p mode, on detach).

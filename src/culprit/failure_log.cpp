@@ -1,5 +1,6 @@
 #include "culprit/failure_log.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace whyfail::culprit {
@@ -11,20 +12,28 @@ constexpr std::size_t kEarlyMax = 256;
 
 std::string FailureLog::key_of(const trace::SyscallEvent& call) const {
   // Same process, call, errno and argument bytes: a retry loop or a
-  // poll on EAGAIN collapses into one record.
+  // poll on EAGAIN collapses into one record. Numbers go in as raw bytes
+  // (no text conversion: this runs for every failure).
+  auto number = [](std::string& k, uint64_t v) { k.append(reinterpret_cast<const char*>(&v), sizeof v); };
   std::string key;
   key.reserve(64);
-  key += std::to_string(call.pid) + ':' + std::to_string(call.nr) + ':' + std::to_string(call.error());
+  number(key, static_cast<uint64_t>(call.pid));
+  number(key, static_cast<uint64_t>(call.nr));
+  number(key, static_cast<uint64_t>(call.error()));
   bool any_capture = false;
   for (const auto& cap : call.captured) {
-    key += '|';
     if (cap) {
       any_capture = true;
-      key += cap->bytes.substr(0, 512);
+      const std::size_t n = std::min<std::size_t>(cap->bytes.size(), 512);
+      key += 'c';
+      number(key, n);
+      key.append(cap->bytes, 0, n);
+    } else {
+      key += '|';
     }
   }
   // Without captured bytes, the first argument (usually an fd) tells calls apart.
-  if (!any_capture) key += '#' + std::to_string(call.args[0]);
+  if (!any_capture) number(key, call.args[0]);
   return key;
 }
 
@@ -61,15 +70,15 @@ void FailureLog::add(const trace::SyscallEvent& call, uint64_t order) {
   }
   auto early = early_.find(call.seq);
   if (early != early_.end()) {
-    set_explanation(call.seq, std::move(early->second));
-    early_.erase(call.seq);
+    set_explanation(call.seq, early->second);
+    early_.erase(early);
   }
 }
 
-void FailureLog::set_explanation(uint64_t seq, explain::Explanation explanation) {
+void FailureLog::set_explanation(uint64_t seq, const explain::Explanation& explanation) {
   auto it = by_seq_.find(seq);
   if (it == by_seq_.end()) {
-    if (early_.size() < kEarlyMax) early_[seq] = std::move(explanation);
+    if (early_.size() < kEarlyMax) early_[seq] = explanation;
     return;
   }
   auto rec = records_.find(it->second);
@@ -77,7 +86,7 @@ void FailureLog::set_explanation(uint64_t seq, explain::Explanation explanation)
   // The first occurrence's explanation describes the stored call; a later
   // repeat only fills it in when the first had none.
   if (rec->second.explained && !rec->second.explanation.causes.empty()) return;
-  rec->second.explanation = std::move(explanation);
+  rec->second.explanation = explanation;
   rec->second.explained = true;
 }
 

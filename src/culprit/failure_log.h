@@ -35,7 +35,7 @@ class FailureLog {
 
   void add(const trace::SyscallEvent& call, uint64_t order);
   // Attaches an explanation by seq; one that arrives before its call waits.
-  void set_explanation(uint64_t seq, explain::Explanation explanation);
+  void set_explanation(uint64_t seq, const explain::Explanation& explanation);
 
   // Records in the order first seen.
   std::vector<const FailureRecord*> records() const;

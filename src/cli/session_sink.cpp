@@ -26,8 +26,15 @@ SessionSink::SessionSink(const Options& options, SyscallFilter display, report::
                          Output& out, origin::KernelOriginSession* origin)
     : options_(options), display_(std::move(display)), renderer_(renderer), out_(out), origin_(origin),
       summary_(options.system) {
-  if (options_.fd_paths) decode_options_.describe_fd = &decode::describe_fd;
+  if (options_.fd_paths) {
+    decode_options_.describe_fd = [this](pid_t pid, int fd) {
+      ++fd_lookups_;
+      return decode::describe_fd(pid, fd);
+    };
+  }
   decode_options_.verbose = options_.verbose;
+  memo_lines_ = !options_.json && options_.timestamps == report::Timestamps::None && !options_.relative &&
+                !options_.durations && !options_.user_stacks && origin_ == nullptr;
   buffering_ = !options_.command.empty() && !options_.json && !options_.summary &&
                options_.status == StatusFilter::Failed && !options_.all_failures;
   for (pid_t pid : options_.pids) renderer_.note_process(pid);
@@ -124,10 +131,12 @@ void SessionSink::handle(const trace::SyscallEvent& event, bool live) {
 void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) {
   const bool failed = event.failed();
   const explain::Explanation* explanation = nullptr;
+  bool repeat = false;   // an identical failure (same process, call, args, bytes) was seen before
   if (failed) {
     ++failures_seen_;
     ++failures_by_pid_[event.pid];
     explanation = cache_.find(event);
+    repeat = explanation != nullptr;
     if (!explanation) {
       explanation = &cache_.insert(event, explain::explain_failure(event, explain::ExplainContext{live}));
     }
@@ -137,7 +146,14 @@ void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) 
 
   const bool show = shown(event);
   if (!show && !failed && !options_.summary) return;
+  if (show && failed && repeat && memo_lines_) {
+    if (const std::string* line = line_memo_.find(event, explanation)) {
+      emit(*line, true);
+      return;
+    }
+  }
   decode::DecodedCall call;
+  const uint64_t fd_lookups_before = fd_lookups_;
   if (show || failed) {
     call = decode::decode_syscall(event, decode_options_);
   } else {
@@ -147,11 +163,19 @@ void SessionSink::handle_annotated(const trace::SyscallEvent& event, bool live) 
     call.errno_name = call.err ? decode::errno_name(call.err) : std::string();
   }
   if (options_.summary) summary_.add(event, call, options_.system ? process_name(event.pid) : std::string());
-  if (failed) remember_decoded(event.seq, call);
-  if (show) emit(renderer_.syscall(event, call, explanation), failed);
+  // The verdict shows the first occurrence of a failure (the failure log keeps
+  // that one): a repeat's decoded form is never asked for.
+  if (failed && !repeat) remember_decoded(event.seq, call);
+  if (!show) return;
+  std::string line = renderer_.syscall(event, call, explanation);
+  if (failed && memo_lines_ && fd_lookups_ == fd_lookups_before && !event.injected)
+    line_memo_.store(event, explanation, line);
+  else
+    line_memo_.clear();
+  emit(std::move(line), failed);
   // An injection may make the program hang until it is killed (and whyfail
   // with it): its line must already be out by then. Injections are rare.
-  if (show && event.injected && !buffering_) out_.flush();
+  if (event.injected && !buffering_) out_.flush();
 }
 
 void SessionSink::on_event(const trace::Event& event, bool live) {
@@ -168,6 +192,7 @@ void SessionSink::on_event(const trace::Event& event, bool live) {
             }
             handle(e, live);
           } else {
+            line_memo_.clear();   // the renderer's state (processes seen) may change
             finder_.observe(event);
             if constexpr (std::is_same_v<T, trace::SpawnEvent>) {
               if (root_pid_ == 0 && !options_.command.empty()) {

@@ -13,6 +13,7 @@
 
 #include "cli/explain_cache.h"
 #include "cli/options.h"
+#include "cli/session_line_memo.h"
 #include "cli/output.h"
 #include "cli/syscall_filter.h"
 #include "culprit/culprit.h"
@@ -74,6 +75,12 @@ class SessionSink : public trace::EventSink {
   std::deque<std::pair<std::string, bool>> held_;   // (text, is a failed call)
   std::size_t held_bytes_ = 0;
   uint64_t held_dropped_ = 0;
+
+  // A repeated failure's line is reused when it depends on nothing but the call:
+  // text output without times, stacks or kernel origins, no descriptor looked up.
+  bool memo_lines_ = false;
+  SessionLineMemo line_memo_;
+  uint64_t fd_lookups_ = 0;   // describe_fd calls so far: a line that made one is not reused
 
   std::map<uint64_t, decode::DecodedCall> decoded_failures_;  // bounded, oldest evicted
   uint64_t failures_seen_ = 0;

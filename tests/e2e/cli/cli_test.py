@@ -136,6 +136,34 @@ class LaunchMode(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertIn(f'"{missing}"', trace.decode())
 
+    def test_repeated_failures_print_as_if_each_were_alone(self):
+        # The line of an identical repeat is reused (session_line_memo); with -ttt it
+        # never is. Timestamps stripped, both traces must read the same: repeats in one
+        # process, forks in between (pid prefixes start), descriptor arguments (-y).
+        missing = "/nonexistent/whyfail-e2e-repeat"
+        script = (f"i=0; while [ $i -lt 40 ]; do cd {missing} 2>/dev/null; cd {missing} 2>/dev/null; "
+                  f"[ $((i % 9)) = 0 ] && (exit 0); true 2>/dev/null >&9; true 2>/dev/null >&9; "
+                  f"i=$((i+1)); done; cat {missing} 2>/dev/null; exit 3")
+
+        def normalized(extra):
+            status, _, _, trace = run_traced(["--all-failures"] + extra + ["--", "sh", "-c", script])
+            self.assertEqual(status, 3)
+            lines = []
+            for l in trace.decode().splitlines():
+                l = re.sub(r"^(\[pid +\d+\] )?\d+\.\d{6} ", r"\1", l)   # -ttt stamp after the prefix
+                l = re.sub(r"0x[0-9a-f]+", "ADDR", l)
+                if BACKEND == "bpf":
+                    # bpf reads /proc after the fact: whether a descriptor is still
+                    # there to describe depends on timing, in either run.
+                    l = re.sub(r"(\d)<[^>]*>", r"\1", l)
+                lines.append(re.sub(r"\d{3,}", "N", l))
+            return lines
+
+        plain, stamped = normalized([]), normalized(["-ttt"])
+        chdirs = [l for l in plain if re.match(rf'^(\[pid +N\] )?chdir\("{missing}"\)', l)]
+        self.assertEqual(len(chdirs), 80, plain)
+        self.assertEqual(plain, stamped)
+
     def test_restricted_display_all_calls_with_fd_paths(self):
         path = "/etc/hostname" if os.path.exists("/etc/hostname") else "/etc/passwd"
         real = os.path.realpath(path)

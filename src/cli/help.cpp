@@ -6,6 +6,9 @@ std::string help_text() {
   return R"(usage: whyfail [OPTIONS] [--] COMMAND [ARGS...]
        whyfail [OPTIONS] -p PID[,PID...]
        whyfail [OPTIONS] --system [--comm NAME] [--pid PID] [--uid UID] [--errno E] [--duration S]
+       whyfail execs|files|sched [--comm NAME] [--pid PID] [--uid UID] [--cgroup DIR] [-d S] [-- CMD]
+                            system-wide views; execs --tree, files --compact or -c,
+                            sched --min-ms N --interval S --slow-log (whyfail VIEW --help)
        whyfail doctor [--json]
        whyfail sweep [OPTIONS] -- COMMAND   fail each call site in turn (whyfail sweep --help)
 

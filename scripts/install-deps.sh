@@ -13,6 +13,7 @@ packages=(
   man-db manpages manpages-dev
   # tests: the oracle and the real programs they trace
   strace python3 git procps iproute2 busybox-static util-linux
+  debuginfod  # a local server for the libdebuginfod test (tests/unit/origin)
   # kernel lab (tests/kernel-lab): a kernel that allows kprobes/fexit, booted under TCG
   qemu-system-x86 linux-image-amd64 cpio
   # benchmarks

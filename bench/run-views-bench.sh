@@ -30,8 +30,10 @@ for w in mixed forky pingpong; do
   cc -O2 -Wall -Wextra -o "$bin/$w" "$here/workloads/$w.c"
 done
 floor=""
-if [[ -f "$floor_dir/Makefile" ]] && make -s -C "$floor_dir" >/dev/null 2>&1 && [[ -x "$floor_dir/floor" ]]; then
-  floor="$floor_dir/floor"
+# Built in a copy: the floor's directory is shared reference material, not ours to write into.
+if [[ -f "$floor_dir/Makefile" ]] && cp -r "$floor_dir" "$bin/floor-src" &&
+   make -s -C "$bin/floor-src" >/dev/null 2>&1 && [[ -x "$bin/floor-src/floor" ]]; then
+  floor="$bin/floor-src/floor"
 fi
 
 exec python3 "$here/views_bench.py" --rounds "$rounds" --bin "$bin" --whyfail "$whyfail" --floor "$floor"

@@ -5,6 +5,7 @@
 #include "decode/decoder.h"
 #include "report/escape.h"
 #include "report/siginfo.h"
+#include "report/user_stack.h"
 
 namespace whyfail::report {
 
@@ -198,6 +199,10 @@ Json syscall_to_json(const trace::SyscallEvent& event, const decode::DecodedCall
     Json stack = Json::array();
     for (uint64_t a : event.user_stack) stack.push_back(fmt::format("{:#x}", a));
     j["user_stack"] = std::move(stack);
+  }
+  if (!event.user_frames.empty()) {
+    j["user_frames"] = user_frames_to_json(event.user_frames);
+    j["call_site"] = event.call_site.empty() ? Json(nullptr) : Json(event.call_site);
   }
   if (event.kernel) j["kernel"] = kernel_origin_to_json(*event.kernel);
   if (explanation && !explanation->causes.empty()) {

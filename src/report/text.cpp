@@ -8,6 +8,7 @@
 #include "report/escape.h"
 #include "report/siginfo.h"
 #include "report/summary.h"
+#include "report/user_stack.h"
 #include "report/verdict_text.h"
 
 namespace whyfail::report {
@@ -176,9 +177,7 @@ std::string TextRenderer::syscall(const trace::SyscallEvent& event,
     out += p.dim("  # " + escape_c(explanation->summary())) + "\n";
   }
   if (event.kernel) out += render_kernel_origin(*event.kernel);
-  if (options_.stacks) {
-    for (uint64_t addr : event.user_stack) out += fmt::format(" > {:#x}\n", addr);
-  }
+  if (options_.stacks) out += render_user_stack(event);
   return out;
 }
 

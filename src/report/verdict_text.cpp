@@ -5,6 +5,7 @@
 #include "decode/decoder.h"
 #include "report/escape.h"
 #include "report/text.h"
+#include "report/user_stack.h"
 
 namespace whyfail::report {
 
@@ -118,6 +119,11 @@ std::string render_verdict_text(const VerdictReport& r, const Palette& p) {
   const bool failed = run_failed(r);
   if (r.culprit) {
     out += culprit_sentences(r, program, p);
+    // -k (or a backend that always has the stack): where in the program it was made.
+    if (r.culprit->candidate) {
+      const std::string where = called_from(r.culprit->candidate->call);
+      if (!where.empty()) out += "called from: " + where + "\n";
+    }
     if (!end.empty()) out += end + ".\n";
   } else if (failed) {
     out += fmt::format("{}; no failed system call explains it.\n", end.empty() ? program + " failed" : end);

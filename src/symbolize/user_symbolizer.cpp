@@ -1,5 +1,7 @@
 #include "symbolize/user_symbolizer.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <tuple>
 
@@ -124,6 +127,7 @@ struct MapsLine {
   uint64_t ino = 0;
   std::string path;
   bool deleted = false;
+  bool exec = false;  // r-x: code (a file mapped read-only may be a debug file someone reads)
 };
 
 bool parse_maps_line(const std::string& line, MapsLine& out) {
@@ -138,7 +142,10 @@ bool parse_maps_line(const std::string& line, MapsLine& out) {
   out.end = end;
   out.pgoff = pgoff;
   out.ino = ino;
+  out.exec = perms[2] == 'x';
   out.path = path_at > 0 && static_cast<std::size_t>(path_at) <= line.size() ? line.substr(path_at) : std::string();
+  // The kernel writes a newline in a path as \012 (and nothing else escaped).
+  for (std::size_t at; (at = out.path.find("\\012")) != std::string::npos;) out.path.replace(at, 4, "\n");
   static const std::string kDeleted = " (deleted)";
   if (out.path.size() > kDeleted.size() &&
       out.path.compare(out.path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
@@ -165,7 +172,8 @@ std::string to_hex(const unsigned char* bytes, std::size_t n) {
 // 0 for ET_DYN: module addresses are the ELF's virtual addresses).
 struct UserSymbolizer::Module {
   struct Load {
-    uint64_t offset, vaddr, filesz;
+    uint64_t offset, vaddr, filesz, memsz;
+    bool exec;
   };
   std::string build_id;
   std::string name;            // a path the process knew it by ("" when found only in the debug dirs)
@@ -180,6 +188,13 @@ struct UserSymbolizer::Module {
 
   ~Module() {
     if (dwfl) dwfl_end(dwfl);
+  }
+
+  InCode in_code(uint64_t vaddr) const {
+    if (loads.empty()) return InCode::Unknown;
+    for (const Load& l : loads)
+      if (l.exec && vaddr >= l.vaddr && vaddr - l.vaddr < l.memsz) return InCode::Yes;
+    return InCode::No;
   }
 
   // The ELF virtual address of a file offset; false when outside every segment.
@@ -245,7 +260,8 @@ std::vector<std::string> UserSymbolizer::default_debug_dirs() {
 
 UserSymbolizer::UserSymbolizer() : UserSymbolizer(default_debug_dirs()) {}
 
-UserSymbolizer::UserSymbolizer(std::vector<std::string> debug_dirs) : debug_dirs_(std::move(debug_dirs)) {
+UserSymbolizer::UserSymbolizer(std::vector<std::string> debug_dirs, bool own_files)
+    : debug_dirs_(std::move(debug_dirs)), self_indexed_(!own_files) {
   elf_version(EV_CURRENT);
 }
 
@@ -292,6 +308,7 @@ UserSymbolizer::Module* UserSymbolizer::load_module(int fd, const std::string& n
       p->maps_text.clear();
     }
     modules_.clear();
+    retired_.clear();
     build_id_frames_.clear();
   }
   auto m = std::make_unique<Module>();
@@ -317,7 +334,7 @@ UserSymbolizer::Module* UserSymbolizer::load_module(int fd, const std::string& n
     for (std::size_t i = 0; i < nphdr; ++i) {
       GElf_Phdr ph;
       if (!gelf_getphdr(elf, static_cast<int>(i), &ph) || ph.p_type != PT_LOAD) continue;
-      m->loads.push_back({ph.p_offset, ph.p_vaddr, ph.p_filesz});
+      m->loads.push_back({ph.p_offset, ph.p_vaddr, ph.p_filesz, ph.p_memsz, (ph.p_flags & PF_X) != 0});
       if ((ph.p_flags & PF_X) && ph.p_filesz == 0 && ph.p_memsz != 0) m->debug_only = true;
     }
   }
@@ -364,9 +381,14 @@ UserSymbolizer::Module* UserSymbolizer::module_of_mapping(pid_t pid, Process& pr
   const std::string module_key =
       build_id.empty() ? "file:" + l.path : build_id;
   if (auto it = modules_.find(module_key); it != modules_.end()) {
-    ::close(fd);
-    map.module = it->second.get();
-    return map.module;
+    // Known from a debug directory only: the real file, under its real name, is better.
+    if (!(it->second->debug_only || it->second->name.empty()) || !l.exec) {
+      ::close(fd);
+      map.module = it->second.get();
+      return map.module;
+    }
+    retired_.push_back(std::move(it->second));  // mappings of other processes may point at it
+    modules_.erase(it);
   }
   map.module = load_module(fd, l.path, build_id);
   return map.module;
@@ -376,6 +398,13 @@ UserSymbolizer::Module* UserSymbolizer::module_by_build_id(const std::string& bu
   if (build_id.empty()) return nullptr;
   if (auto it = modules_.find(build_id); it != modules_.end()) return it->second.get();
   if (build_id_missing_.count(build_id)) return nullptr;
+  if (!self_indexed_) {
+    // whyfail's own libraries: on the same system the traced processes map
+    // the same libc and ld.so, under the same paths.
+    self_indexed_ = true;
+    index_maps(::getpid());
+    if (auto it = modules_.find(build_id); it != modules_.end()) return it->second.get();
+  }
   // A file seen under a path earlier (an exec, another process's maps), if it still is that file.
   if (auto it = paths_by_build_id_.find(build_id); it != paths_by_build_id_.end()) {
     for (const std::string& path : it->second) {
@@ -404,8 +433,9 @@ void UserSymbolizer::index_maps(pid_t pid) {
   invalidate(pid);
   Process& p = process(pid);
   for (std::size_t i = 0; i < p.maps.size(); ++i) {
-    // Each file once: its first mapping (the one at file offset 0 or the lowest).
-    if (i > 0 && p.maps[i].line.path == p.maps[i - 1].line.path) continue;
+    // Code only: a file mapped otherwise may be data someone reads (whyfail's
+    // own maps hold the debug files libdwfl reads, with the same build-ids).
+    if (!p.maps[i].line.exec) continue;
     module_of_mapping(pid, p, i);
   }
 }
@@ -413,7 +443,19 @@ void UserSymbolizer::index_maps(pid_t pid) {
 void UserSymbolizer::note_file(const std::string& path) {
   if (path.empty() || path[0] != '/') return;
   const std::string id = build_id_of_path(path);
-  if (id.empty()) return;
+  if (id.empty()) {
+    // A script: what runs is its interpreter ("#!/usr/bin/env bash": env).
+    std::ifstream in(path);
+    std::string line;
+    if (std::getline(in, line) && line.rfind("#!", 0) == 0) {
+      std::size_t from = line.find_first_not_of(" \t", 2);
+      std::size_t to = from == std::string::npos ? from : line.find_first_of(" \t", from);
+      std::string interp = from == std::string::npos ? std::string() : line.substr(from, to - from);
+      if (interp != path && build_id_of_path(interp).size()) note_file(interp);
+    }
+    return;
+  }
+  if (modules_.count(id)) return;
   auto& paths = paths_by_build_id_[id];
   if (std::find(paths.begin(), paths.end(), path) == paths.end() && paths.size() < 8) paths.push_back(path);
   build_id_missing_.erase(id);
@@ -438,9 +480,9 @@ void UserSymbolizer::note_process_exe(pid_t pid) {
   build_id_missing_.erase(id);
 }
 
-void UserSymbolizer::fill_from_module(Module& m, UserFrame& f, bool lines) {
+InCode UserSymbolizer::fill_from_module(Module& m, UserFrame& f, bool lines) {
   uint64_t vaddr = 0;
-  if (!m.vaddr_of(f.offset, vaddr)) return;
+  if (!m.vaddr_of(f.offset, vaddr)) return m.loads.empty() ? InCode::Unknown : InCode::No;
   f.elf_address = vaddr;
   // A return address is looked up one byte back: the call instruction, which
   // is in the caller even when the call is the last instruction of a function.
@@ -452,6 +494,8 @@ void UserSymbolizer::fill_from_module(Module& m, UserFrame& f, bool lines) {
   // that symbol's end (with only .dynsym: the export before a static function).
   if (name && *name && (sym.st_size == 0 || lookup - (sym.st_value + m.bias) < sym.st_size)) {
     f.function = name;
+    // glibc's .symtab names versioned definitions "__libc_start_main@@GLIBC_2.34".
+    if (auto at = f.function.find('@'); at != std::string::npos && at > 0) f.function.resize(at);
     f.function_offset = vaddr + m.bias - (sym.st_value + m.bias);
   }
   if (lines) {
@@ -460,26 +504,42 @@ void UserSymbolizer::fill_from_module(Module& m, UserFrame& f, bool lines) {
       if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) {
         f.file = file;
         f.line = lineno;
+        // A relative name is relative to the compilation directory.
+        if (file[0] != '/') {
+          Dwarf_Attribute attr;
+          Dwarf_Die* cu = dwfl_linecu(line);
+          const char* comp_dir = cu ? dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr)) : nullptr;
+          if (comp_dir && comp_dir[0] == '/')
+            f.file = (std::filesystem::path(comp_dir) / file).lexically_normal().string();
+        }
       }
     }
   }
+  return m.in_code(f.activation ? vaddr : vaddr - 1);
 }
 
-bool UserSymbolizer::symbolize_address(pid_t pid, UserFrame& f, bool lines) {
+bool UserSymbolizer::symbolize_address(pid_t pid, UserFrame& f, bool lines, InCode* in_code) {
+  InCode ignored;
+  InCode& code = in_code ? *in_code : ignored;
+  code = InCode::Unknown;
   Process& p = process(pid);
   if (!p.loaded) return false;
   const uint64_t cache_key = f.address << 1 | (f.activation ? 1 : 0);
   if (auto it = p.frames.find(cache_key); it != p.frames.end() && (it->second.lines || !lines)) {
     f = it->second.frame;
+    code = it->second.in_code;
     return true;
   }
+  code = InCode::No;  // unless a mapping holds it
   const uint64_t lookup = f.activation || f.address == 0 ? f.address : f.address - 1;
   auto after = std::upper_bound(p.maps.begin(), p.maps.end(), lookup,
                                 [](uint64_t a, const Process::Mapping& m) { return a < m.line.start; });
   if (after == p.maps.begin()) return false;
   const std::size_t index = static_cast<std::size_t>(after - p.maps.begin()) - 1;
   const MapsLine& l = p.maps[index].line;
-  if (lookup >= l.end || l.path.empty()) return false;
+  if (lookup >= l.end) return false;
+  code = l.exec ? InCode::Yes : InCode::No;  // anonymous code too (a JIT's)
+  if (l.path.empty()) return false;
   f.module = l.path;
   f.offset = f.address - l.start + l.pgoff;
   f.source = FrameSource::Maps;
@@ -491,7 +551,7 @@ bool UserSymbolizer::symbolize_address(pid_t pid, UserFrame& f, bool lines) {
     fill_from_module(*m, f, lines);
   }
   if (p.frames.size() >= kMaxFramesPerProcess) p.frames.clear();
-  p.frames[cache_key] = {f, lines};
+  p.frames[cache_key] = {f, lines, code};
   return true;
 }
 
@@ -509,13 +569,17 @@ std::vector<UserFrame> UserSymbolizer::symbolize_live(pid_t pid, const std::vect
   return out;
 }
 
-void UserSymbolizer::symbolize_build_id(UserFrame& f, pid_t pid, bool lines) {
+void UserSymbolizer::symbolize_build_id(UserFrame& f, pid_t pid, bool lines, InCode* in_code) {
+  InCode ignored;
+  InCode& code = in_code ? *in_code : ignored;
+  code = InCode::Unknown;
   if (f.build_id.empty()) return;
   const std::string cache_key = f.build_id + ":" + std::to_string(f.offset) + (f.activation ? "a" : "");
   if (auto it = build_id_frames_.find(cache_key); it != build_id_frames_.end() && (it->second.lines || !lines)) {
     const uint64_t address = f.address;
     f = it->second.frame;
     f.address = address;
+    code = it->second.in_code;
     return;
   }
   Module* m = module_by_build_id(f.build_id);
@@ -531,10 +595,10 @@ void UserSymbolizer::symbolize_build_id(UserFrame& f, pid_t pid, bool lines) {
     } else if (auto it = paths_by_build_id_.find(f.build_id); it != paths_by_build_id_.end() && !it->second.empty()) {
       f.module = it->second.front();
     }
-    fill_from_module(*m, f, lines);
+    code = fill_from_module(*m, f, lines);
     // Only what was found is kept: the file may become known later (an exec, a process's maps).
     if (build_id_frames_.size() >= kMaxBuildIdFrames) build_id_frames_.clear();
-    build_id_frames_[cache_key] = {f, lines};
+    build_id_frames_[cache_key] = {f, lines, code};
   }
 }
 

@@ -36,13 +36,20 @@
 
 namespace whyfail::symbolize {
 
+// Whether a frame's address lies in code: a return address must (a frame
+// walk that went astray gives addresses in data, the stack, nowhere).
+enum class InCode : uint8_t { Unknown, Yes, No };
+
 class UserSymbolizer {
  public:
   // The debug directories: /usr/lib/debug, then $WHYFAIL_DEBUG_DIRS.
   static std::vector<std::string> default_debug_dirs();
 
   UserSymbolizer();
-  explicit UserSymbolizer(std::vector<std::string> debug_dirs);
+  // `own_files`: a build-id not seen yet is first looked for among the files
+  // whyfail itself maps (libc, ld.so: the same as the traced processes' on
+  // the same system); off, only what it was shown or the debug directories.
+  explicit UserSymbolizer(std::vector<std::string> debug_dirs, bool own_files = true);
   ~UserSymbolizer();
   UserSymbolizer(const UserSymbolizer&) = delete;
   UserSymbolizer& operator=(const UserSymbolizer&) = delete;
@@ -56,13 +63,15 @@ class UserSymbolizer {
 
   // Completes a frame that has `address` (and `activation`) from the live
   // process's maps. False when the process or the mapping is gone.
-  bool symbolize_address(pid_t pid, UserFrame& frame, bool lines = true);
+  // `in_code`: whether the address is in an executable mapping.
+  bool symbolize_address(pid_t pid, UserFrame& frame, bool lines = true, InCode* in_code = nullptr);
 
   // Completes a frame that has `build_id` and `offset` (bpf). `pid`, when
   // not 0 and alive, helps find the file of a build-id not seen yet (its
   // maps). Module, function and file:line stay empty when no file with that
   // build-id is found.
-  void symbolize_build_id(UserFrame& frame, pid_t pid = 0, bool lines = true);
+  // `in_code`: whether the offset is in an executable segment of the module.
+  void symbolize_build_id(UserFrame& frame, pid_t pid = 0, bool lines = true, InCode* in_code = nullptr);
 
   // An executable the traced processes ran (exec): its build-id is indexed,
   // so frames of a process that has exited still find its file.
@@ -99,18 +108,21 @@ class UserSymbolizer {
   // Loads the modules of the live process's mapped files (their build-ids become known).
   void index_maps(pid_t pid);
   // Function, elf_address and file:line of a frame whose `offset` is in `m`.
-  void fill_from_module(Module& m, UserFrame& frame, bool lines);
+  InCode fill_from_module(Module& m, UserFrame& frame, bool lines);
 
   struct CachedFrame {
     UserFrame frame;
     bool lines = false;  // file:line was looked up
+    InCode in_code = InCode::Unknown;
   };
 
   std::vector<std::string> debug_dirs_;
+  bool self_indexed_ = false;  // whyfail's own mapped files were looked at (or must not be)
   std::unordered_map<pid_t, std::unique_ptr<Process>> processes_;
   std::map<FileKey, FileInfo> files_;                          // opened files' build-ids
   std::unordered_map<std::string, std::vector<std::string>> paths_by_build_id_;
   std::unordered_map<std::string, std::unique_ptr<Module>> modules_;  // by build-id (or file identity)
+  std::vector<std::unique_ptr<Module>> retired_;  // replaced by a better file, still pointed at
   std::unordered_map<std::string, bool> build_id_missing_;     // looked for, not found
   std::unordered_map<std::string, CachedFrame> build_id_frames_;  // "build-id:offset" -> frame
 };

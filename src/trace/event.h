@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "symbolize/user_frame.h"
+
 namespace whyfail::trace {
 
 // Bytes copied out of the tracee for one argument.
@@ -90,6 +92,10 @@ struct SyscallEvent {
   uint64_t exit_ns = 0;         // CLOCK_MONOTONIC; 0 when !finished
   std::array<std::optional<CapturedBytes>, 6> captured;  // per argument, per sysent capture rules
   std::vector<uint64_t> user_stack;   // return addresses, innermost first (-k)
+  // -k: the same stack symbolized by the backend (module, build-id, offset,
+  // function, file:line), frame for frame; empty when it could not.
+  std::vector<symbolize::UserFrame> user_frames;
+  std::string call_site;        // -k: symbolize::call_site_key() of the call, "" unknown
   bool injected = false;        // the result was injected, not produced by the kernel
   std::optional<KernelOrigin> kernel;  // --kernel: where the error came from (failed calls only)
 

@@ -17,6 +17,7 @@ const Dwfl_Callbacks kCallbacks = {
 
 struct Walk {
   std::vector<uint64_t>* out;
+  std::vector<bool>* activations;
   std::size_t max;
 };
 
@@ -26,6 +27,7 @@ int on_frame(Dwfl_Frame* frame, void* arg) {
   bool activation = false;
   if (!dwfl_frame_pc(frame, &pc, &activation)) return DWARF_CB_ABORT;
   walk->out->push_back(pc);
+  if (walk->activations) walk->activations->push_back(activation);
   return walk->out->size() >= walk->max ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
@@ -54,11 +56,13 @@ Dwfl* StackUnwinder::session_for(pid_t pid) {
   return s.dwfl;
 }
 
-std::vector<uint64_t> StackUnwinder::unwind(pid_t pid, pid_t tid, std::size_t max_frames) {
+std::vector<uint64_t> StackUnwinder::unwind(pid_t pid, pid_t tid, std::size_t max_frames,
+                                            std::vector<bool>* activations) {
   std::vector<uint64_t> out;
+  if (activations) activations->clear();
   Dwfl* dwfl = session_for(pid);
   if (!dwfl) return out;
-  Walk walk{&out, max_frames};
+  Walk walk{&out, activations, max_frames};
   dwfl_getthread_frames(dwfl, tid, on_frame, &walk);  // a partial stack is still useful
   return out;
 }

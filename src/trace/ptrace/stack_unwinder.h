@@ -24,7 +24,10 @@ class StackUnwinder {
 
   // Return addresses of `tid` (a ptrace-stopped thread of `pid`), innermost
   // first, at most `max_frames`. Empty if the stack cannot be unwound.
-  std::vector<uint64_t> unwind(pid_t pid, pid_t tid, std::size_t max_frames = 64);
+  // `activations`, when given, gets for each whether it is an interrupted pc
+  // (the innermost, or one a signal interrupted) rather than a return address.
+  std::vector<uint64_t> unwind(pid_t pid, pid_t tid, std::size_t max_frames = 64,
+                               std::vector<bool>* activations = nullptr);
 
   // The process's mappings changed (mmap, munmap, exec): re-read them when next needed.
   void invalidate(pid_t pid);

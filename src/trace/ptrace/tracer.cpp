@@ -24,6 +24,8 @@
 #include "trace/ptrace/launcher.h"
 #include "trace/ptrace/seccomp_filter.h"
 #include "trace/ptrace/stack_unwinder.h"
+#include "symbolize/call_site.h"
+#include "symbolize/user_symbolizer.h"
 #include "trace/ptrace/syscall_regs.h"
 #include "trace/ptrace/tracee_memory.h"
 #include "trace/ptrace/tracee_thread.h"
@@ -124,6 +126,14 @@ class PtraceTracer final : public Backend {
   void release_holds(bool all);
   void emit_unfinished(TraceeThread& t);
   void collect_stack(const TraceeThread& t, SyscallEvent& ev);
+  // :caller= / :site= at a call's entry: its frames' function names and call-site key.
+  std::pair<std::vector<std::string>, std::string> entry_stack(const TraceeThread& t, int nr);
+  symbolize::UserSymbolizer& symbolizer();
+  // The process's mappings changed (or may have, unseen under a seccomp filter).
+  void maps_changed(pid_t tgid) {
+    unwinder_.invalidate(tgid);
+    if (symbolizer_) symbolizer_->invalidate(tgid);
+  }
   void emit(Event&& event, bool live);
   bool wanted(int nr) const {
     return !spec_->restricted || (nr >= 0 && static_cast<std::size_t>(nr) < kMaxSyscalls &&
@@ -139,7 +149,9 @@ class PtraceTracer final : public Backend {
   bool detaching_ = false;
   std::unordered_map<pid_t, TraceeThread> threads_;
   std::unordered_set<pid_t> orphans_;  // new tracees whose parent's fork event is not in yet
-  StackUnwinder unwinder_;             // -k only
+  StackUnwinder unwinder_;             // -k, and :caller=/:site= rules
+  std::unique_ptr<symbolize::UserSymbolizer> symbolizer_;  // made when first needed
+  bool rules_need_stack_ = false;
   inject::Injector injector_;          // -e inject=, fault=, delay=
   HoldTimer holds_;                    // threads held by an injected delay
   LaunchedChild root_;
@@ -196,7 +208,10 @@ Result<RunOutcome> PtraceTracer::run(const TraceSpec& spec, EventSink& sink) {
   seq_ = 0;
   stats_ = BackendStats{};
   unwinder_.clear();
+  symbolizer_.reset();
   injector_ = inject::Injector(spec.inject_rules);
+  rules_need_stack_ = false;
+  for (const inject::InjectRule& r : spec.inject_rules) rules_need_stack_ = rules_need_stack_ || r.needs_stack();
   holds_.stop();
   bool delays = false;
   for (const inject::InjectRule& r : spec.inject_rules) delays = delays || r.delay_enter_ns || r.delay_exit_ns;
@@ -475,7 +490,9 @@ PtraceTracer::Resume PtraceTracer::begin_syscall(TraceeThread& t, bool seccomp_s
 // delay held here.
 PtraceTracer::Resume PtraceTracer::inject_at_entry(TraceeThread& t, const SyscallRegs& regs, bool seccomp_stop) {
   if (!injector_.covers(regs.nr)) return {};
-  EntryFacts facts(t.tgid, t.tid, regs, {});
+  EntryFacts::StackFacts stack;
+  if (rules_need_stack_) stack = [this, &t, nr = regs.nr] { return entry_stack(t, nr); };
+  EntryFacts facts(t.tgid, t.tid, regs, std::move(stack));
   const inject::InjectRule* rule = injector_.decide(t.tid, regs.nr, facts);
   if (!rule) return {};
   t.inject_rule = rule;
@@ -525,6 +542,7 @@ PtraceTracer::Resume PtraceTracer::end_syscall(TraceeThread& t) {
   ev.ret = regs.ret;
   ev.finished = true;
   ev.exit_ns = now_ns();
+  if (!ev.failed() && (ev.nr == kSysMmap || ev.nr == kSysMunmap || ev.nr == kSysMremap)) maps_changed(t.tgid);
   if (!wanted(ev.nr)) return r;
   if (!t.exec_happened) {
     if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(ev.nr)) {
@@ -543,13 +561,33 @@ PtraceTracer::Resume PtraceTracer::end_syscall(TraceeThread& t) {
   return r;
 }
 
+symbolize::UserSymbolizer& PtraceTracer::symbolizer() {
+  if (!symbolizer_) symbolizer_ = std::make_unique<symbolize::UserSymbolizer>();
+  return *symbolizer_;
+}
+
 void PtraceTracer::collect_stack(const TraceeThread& t, SyscallEvent& ev) {
-  bool maps_changed = ev.nr == kSysMmap || ev.nr == kSysMunmap || ev.nr == kSysMremap;
+  if (only_failures_ && !ev.failed()) return;
   // Under a seccomp filter mmap calls are not seen: re-read the mappings
   // before each stack (only for the events that get one).
-  if (seccomp_) unwinder_.invalidate(t.tgid);
-  if (!only_failures_ || ev.failed()) ev.user_stack = unwinder_.unwind(t.tgid, t.tid);
-  if (maps_changed && !ev.failed()) unwinder_.invalidate(t.tgid);
+  if (seccomp_) maps_changed(t.tgid);
+  std::vector<bool> activations;
+  ev.user_stack = unwinder_.unwind(t.tgid, t.tid, 64, &activations);
+  // The thread is stopped: its maps are exact now, whatever happens later.
+  ev.user_frames = symbolizer().symbolize_live(t.tgid, ev.user_stack, &activations, true);
+  ev.call_site = symbolize::call_site_key(ev.nr, ev.user_frames);
+}
+
+std::pair<std::vector<std::string>, std::string> PtraceTracer::entry_stack(const TraceeThread& t, int nr) {
+  if (seccomp_) maps_changed(t.tgid);
+  std::vector<bool> activations;
+  const std::vector<uint64_t> pcs = unwinder_.unwind(t.tgid, t.tid, 64, &activations);
+  // No file:line: names and the key are all a filter needs.
+  const std::vector<symbolize::UserFrame> frames = symbolizer().symbolize_live(t.tgid, pcs, &activations, false);
+  std::vector<std::string> functions;
+  functions.reserve(frames.size());
+  for (const auto& f : frames) functions.push_back(f.function);
+  return {std::move(functions), symbolize::call_site_key(nr, frames)};
 }
 
 void PtraceTracer::emit_unfinished(TraceeThread& t) {
@@ -640,6 +678,7 @@ void PtraceTracer::on_exec(TraceeThread& t) {
   }
   t.exec_happened = true;
   unwinder_.forget(t.tgid);
+  if (symbolizer_) symbolizer_->forget(t.tgid);
   std::string proc = "/proc/" + std::to_string(t.tid);
   ExecEvent ev{now_ns(), t.tgid, old_tid, read_link(proc + "/exe"), read_first_line(proc + "/comm")};
   emit(Event(std::move(ev)), false);
@@ -668,7 +707,10 @@ void PtraceTracer::on_death(TraceeThread& t, int status) {
   ev.signo = ev.killed ? WTERMSIG(status) : 0;
   ev.core_dumped = ev.killed && WCOREDUMP(status);
   emit(Event(ev), false);
-  if (!ev.thread_only) unwinder_.forget(t.tgid);
+  if (!ev.thread_only) {
+    unwinder_.forget(t.tgid);
+    if (symbolizer_) symbolizer_->forget(t.tgid);
+  }
   injector_.forget_thread(t.tid);
   if (outcome_.launched && t.tid == root_.pid) {
     root_done_ = true;

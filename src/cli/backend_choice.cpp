@@ -43,6 +43,10 @@ Result<ChosenBackend> choose_backend(const Options& options) {
     return ptrace_backend("whyfail: using the ptrace backend (-e inject needs it: the bpf backend cannot "
                           "change a call's result)");
   }
+  if (options.user_stacks) {
+    return ptrace_backend("whyfail: using the ptrace backend (-k: it unwinds with the binaries' unwind "
+                          "tables; the bpf backend follows frame pointers, which most binaries lack)");
+  }
   auto usable = trace::bpf::bpf_usable();
   if (usable) {
     if (auto chosen = bpf_backend("whyfail: using the bpf backend (the kernel and privileges allow it; "

@@ -11,13 +11,18 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <exception>
 #include <optional>
 
 #include "capture_rules.h"
 #include "process_launch.h"
 #include "record_converter.h"
+#include "symbolize/call_site.h"
+#include "symbolize/user_symbolizer.h"
 #include "syscalls_loader.h"
+#include "trace/ptrace/launcher.h"
 
 namespace whyfail::trace::bpf {
 
@@ -58,12 +63,16 @@ class BpfBackend final : public Backend {
 
  private:
   void deliver(const Event& e, EventSink& sink);
+  // -k: names the frames of a failed call (by build-id and offset; frames the
+  // kernel gave only as an address, through the process's maps while it lives).
+  void symbolize(Event& e);
   void report_lost(SyscallsLoader& l, EventSink& sink);
   void drain(SyscallsLoader& l);
 
   std::atomic<bool> stop_{false};
   BackendStats stats_;
   RecordConverter converter_;
+  std::unique_ptr<symbolize::UserSymbolizer> symbolizer_;  // -k only
   std::exception_ptr sink_error_;
   std::array<uint64_t, WF_CNT_MAX> seen_{};
   uint64_t seen_malformed_ = 0;
@@ -73,6 +82,52 @@ void BpfBackend::deliver(const Event& e, EventSink& sink) {
   ++stats_.events;
   if (const auto* l = std::get_if<LostEvent>(&e)) stats_.lost += l->count;
   sink.on_event(e, false);
+}
+
+void BpfBackend::symbolize(Event& e) {
+  if (auto* call = std::get_if<SyscallEvent>(&e)) {
+    if (call->user_stack.empty() && call->user_frames.empty()) return;
+    if (call->user_frames.empty()) {
+      // No build-id stack (an older kernel): the addresses, while the process lives.
+      for (std::size_t i = 0; i < call->user_stack.size(); ++i) {
+        symbolize::UserFrame f;
+        f.address = call->user_stack[i];
+        f.activation = i == 0;
+        call->user_frames.push_back(f);
+      }
+    }
+    bool maps_read = false;
+    auto& frames = call->user_frames;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      symbolize::UserFrame& f = frames[i];
+      symbolize::InCode code = symbolize::InCode::Unknown;
+      if (!f.build_id.empty()) {
+        symbolizer_->symbolize_build_id(f, call->pid, true, &code);
+      } else if (f.address != 0) {
+        // The maps as they are now, read once per event: the process may
+        // have mapped other things since this frame's record was made.
+        if (!maps_read) symbolizer_->invalidate(call->pid);
+        maps_read = true;
+        symbolizer_->symbolize_address(call->pid, f, true, &code);
+      }
+      // The kernel walks frame pointers: through code built without them
+      // (Debian's libc) the walk reads a saved register as the next frame,
+      // an address in data or nowhere. From there on the stack is noise.
+      if (i > 0 && code == symbolize::InCode::No) {
+        frames.resize(i);
+        if (call->user_stack.size() > i) call->user_stack.resize(i);
+        break;
+      }
+    }
+    call->call_site = symbolize::call_site_key(call->nr, call->user_frames);
+  } else if (const auto* exec = std::get_if<ExecEvent>(&e)) {
+    // Index the new program: its frames resolve even when it has exited
+    // before its records are read (then by the name it was exec'd by).
+    symbolizer_->note_process_exe(exec->pid);
+    symbolizer_->note_file(exec->filename);
+  } else if (const auto* exit = std::get_if<ExitEvent>(&e)) {
+    if (!exit->thread_only) symbolizer_->forget(exit->pid);
+  }
 }
 
 void BpfBackend::report_lost(SyscallsLoader& l, EventSink& sink) {
@@ -103,6 +158,8 @@ Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
   seen_ = {};
   seen_malformed_ = 0;
   sink_error_ = nullptr;
+  symbolizer_.reset();
+  if (spec.user_stacks) symbolizer_ = std::make_unique<symbolize::UserSymbolizer>();
 
   const Mode mode = spec.system_wide       ? Mode::System
                     : !spec.command.empty() ? Mode::Launch
@@ -127,7 +184,10 @@ Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
   auto on_record = [this, &sink](const void* data, std::size_t size) noexcept {
     if (sink_error_) return;
     try {
-      if (auto ev = converter_.convert(data, size)) deliver(*ev, sink);
+      if (auto ev = converter_.convert(data, size)) {
+        if (symbolizer_) symbolize(*ev);
+        deliver(*ev, sink);
+      }
     } catch (...) {
       sink_error_ = std::current_exception();
     }
@@ -139,6 +199,13 @@ Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
   RunOutcome outcome;
   std::optional<HeldChild> child;
   if (mode == Mode::Launch) {
+    if (symbolizer_) {
+      // The command's frames resolve even if it ends before its records are read.
+      if (auto path = ptrace::resolve_command(spec.command.front())) {
+        char real[PATH_MAX];
+        if (::realpath(path->c_str(), real)) symbolizer_->note_file(real);
+      }
+    }
     auto c = HeldChild::fork_held(spec.command, spec.run_as_uid, spec.run_as_gid);
     if (!c) return tl::unexpected(c.error());
     child.emplace(std::move(*c));

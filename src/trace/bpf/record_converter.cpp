@@ -1,14 +1,19 @@
 #include "record_converter.h"
 
+#include <linux/bpf.h>
+
 #include <csignal>
 #include <cstring>
 #include <string>
 
+#include "symbolize/user_symbolizer.h"
 #include "syscalls_abi.h"
 
 namespace whyfail::trace::bpf {
 
 namespace {
+
+constexpr uint64_t kUserSpaceEnd = 1ull << 56;
 
 template <typename T>
 bool read_at(const uint8_t* base, std::size_t size, std::size_t off, T* out) {
@@ -114,6 +119,39 @@ std::optional<Event> RecordConverter::convert(const void* data, std::size_t size
   return std::nullopt;
 }
 
+// The (build-id, file offset) form of the stack, frame for frame with the
+// addresses: still to be symbolized (module, function), which needs files.
+void RecordConverter::stack_frames(const uint8_t* p, std::size_t size, std::size_t at, std::size_t bytes,
+                                   std::size_t raw_addresses, SyscallEvent& e) {
+  static_assert(sizeof(bpf_stack_build_id) == WF_STACK_ID_SIZE);
+  // Both walks see the same stack; if their lengths differ, addresses are not paired.
+  const std::size_t n = bytes / sizeof(bpf_stack_build_id);
+  const bool paired = n == raw_addresses;
+  for (std::size_t i = 0; i < n && at + (i + 1) * sizeof(bpf_stack_build_id) <= size; ++i) {
+    bpf_stack_build_id id;
+    std::memcpy(&id, p + at + i * sizeof id, sizeof id);
+    symbolize::UserFrame f;
+    f.activation = i == 0;
+    if (i >= e.user_stack.size() && paired) break;  // cut with the addresses (see above)
+    if (id.status == BPF_STACK_BUILD_ID_VALID) {
+      f.build_id = symbolize::to_hex(id.build_id, sizeof id.build_id);
+      // A 160-bit SHA-1 fills the field; shorter ids (md5, uuid: 16) are zero-padded.
+      while (f.build_id.size() > 16 && f.build_id.compare(f.build_id.size() - 8, 8, "00000000") == 0)
+        f.build_id.resize(f.build_id.size() - 8);
+      f.offset = id.offset;
+      f.address = paired ? e.user_stack[i] : 0;
+      ++stack_ids_valid_;
+    } else if (id.status == BPF_STACK_BUILD_ID_IP) {
+      if (id.ip >= kUserSpaceEnd) break;
+      f.address = id.ip;
+      ++stack_ids_ip_;
+    } else {
+      break;  // EMPTY: the end of the stack
+    }
+    e.user_frames.push_back(std::move(f));
+  }
+}
+
 std::optional<Event> RecordConverter::syscall(const uint8_t* p, std::size_t size) {
   wf_syscall_rec r;
   if (!read_at(p, size, 0, &r)) {
@@ -158,12 +196,17 @@ std::optional<Event> RecordConverter::syscall(const uint8_t* p, std::size_t size
     e.captured[ch.arg] = std::move(cb);
     off += (used + 7) & ~std::size_t{7};
   }
+  const std::size_t ids_at = off + r.stack_bytes;
   for (std::size_t i = 0; i + 8 <= r.stack_bytes && off + 8 <= size; i += 8, off += 8) {
     uint64_t ip;
     std::memcpy(&ip, p + off, sizeof ip);
-    if (ip == 0) break;
+    // 0 ends the stack; an address no user mapping can have (above 2^56,
+    // the top of user space even with 5-level paging) is a frame-pointer
+    // walk gone astray in code built without frame pointers: so is the rest.
+    if (ip == 0 || ip >= kUserSpaceEnd) break;
     e.user_stack.push_back(ip);
   }
+  stack_frames(p, size, ids_at, r.stack_id_bytes, r.stack_bytes / 8, e);
   return Event{std::move(e)};
 }
 

@@ -15,11 +15,18 @@ class RecordConverter {
   // nullopt for a record too short or of an unknown type (never expected; counted).
   std::optional<Event> convert(const void* data, std::size_t size);
   uint64_t malformed() const { return malformed_; }
+  // -k frames the kernel gave with a build-id, and as a bare address (status IP).
+  uint64_t stack_ids_valid() const { return stack_ids_valid_; }
+  uint64_t stack_ids_ip() const { return stack_ids_ip_; }
 
  private:
   std::optional<Event> syscall(const uint8_t* p, std::size_t size);
+  void stack_frames(const uint8_t* p, std::size_t size, std::size_t at, std::size_t bytes,
+                    std::size_t raw_addresses, SyscallEvent& e);
   uint64_t seq_ = 0;
   uint64_t malformed_ = 0;
+  uint64_t stack_ids_valid_ = 0;
+  uint64_t stack_ids_ip_ = 0;
 };
 
 }  // namespace whyfail::trace::bpf

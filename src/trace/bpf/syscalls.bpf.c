@@ -537,6 +537,7 @@ static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long
   s->rec.nr = nr;
   s->rec.ncaps = 0;
   s->rec.stack_bytes = 0;
+  s->rec.stack_id_bytes = 0;
   s->rec.enter_ns = 0;
   read_args(regs, s->rec.args);
   if (sigreturn) __builtin_memset(s->rec.args, 0, sizeof s->rec.args);  // the restored context's
@@ -561,11 +562,25 @@ static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long
   // A dying call gets entry captures only, as an unfinished one under ptrace.
   off = capture(s, off, rule, false, stashed, failed || dying, ret);
   BOUND(off, WF_DATA_HALF);
-  if (user_stacks && failed) {
+  // -k: the stack of each reported call, as strace -k; in the default
+  // failures-only mode not that of a successful write kept for its text.
+  if (user_stacks && (failed || !only_failures)) {
+    // The stack twice, walked the same way over the same unchanged user
+    // memory: as addresses (what the process saw), and as (build-id, file
+    // offset) pairs, which name the code even after the process is gone or
+    // from another mount namespace. A frame whose build-id the kernel cannot
+    // read here (page not in memory) comes back as its address (status IP).
     long n = bpf_get_stack(ctx, &s->data[off], WF_STACK_DEPTH * 8, BPF_F_USER_STACK);
     if (n > 0) {
       s->rec.stack_bytes = (__u16)n;
       off += (__u32)n;
+      BOUND(off, WF_DATA_HALF + WF_STACK_DEPTH * 8);
+      long m = bpf_get_stack(ctx, &s->data[off], WF_STACK_DEPTH * WF_STACK_ID_SIZE,
+                             BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+      if (m > 0) {
+        s->rec.stack_id_bytes = (__u16)m;
+        off += (__u32)m;
+      }
     }
   }
   __u32 size = sizeof(s->rec) + off;
@@ -657,6 +672,7 @@ static __always_inline void report_exit_call(struct task_struct *p, __u32 tgid) 
   r->nr = nr;
   r->ncaps = 0;
   r->stack_bytes = 0;
+  r->stack_id_bytes = 0;
   bpf_ringbuf_submit(r, rb_flags());
 }
 

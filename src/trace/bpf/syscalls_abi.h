@@ -20,6 +20,8 @@
 #define WF_MAX_ARGV 16
 /* User stack depth for -k. */
 #define WF_STACK_DEPTH 32
+/* One frame of a BPF_F_USER_BUILD_ID stack: struct bpf_stack_build_id. */
+#define WF_STACK_ID_SIZE 32
 /* Data area of one record: captures at offsets < WF_DATA_HALF, each < WF_CAP_MAX + slack. */
 #define WF_DATA_HALF 2048
 #define WF_DATA_SIZE 4096
@@ -103,8 +105,11 @@ struct wf_syscall_rec {
   __u64 enter_ns;  /* 0 when no sys_enter program ran */
   __u32 nr;
   __u16 ncaps;
-  __u16 stack_bytes;  /* user stack (-k) after the captures, 8-byte aligned */
-  /* then: ncaps x (struct wf_cap_hdr, bytes, u16 parts[], padded to 8), then the stack */
+  __u16 stack_bytes;     /* user stack (-k): return addresses, after the captures */
+  __u16 stack_id_bytes;  /* the same stack as struct bpf_stack_build_id entries, after it */
+  __u16 pad[3];
+  /* then: ncaps x (struct wf_cap_hdr, bytes, u16 parts[], padded to 8), then the
+   * stack's addresses, then its (build-id, file offset) entries */
 };
 
 struct wf_fork_rec {

@@ -3,6 +3,7 @@
 #include "record_converter.h"
 
 #include <gtest/gtest.h>
+#include <linux/bpf.h>
 
 #include <csignal>
 #include <cstring>
@@ -77,6 +78,52 @@ TEST(RecordConverter, SyscallWithPathAndIovec) {
   EXPECT_FALSE(e.captured[0].has_value());
   auto ev2 = c.convert(buf.data(), buf.size());
   EXPECT_EQ(std::get<SyscallEvent>(*ev2).seq, 2u);
+}
+
+// -k: the addresses, then the same stack as struct bpf_stack_build_id entries.
+TEST(RecordConverter, UserStackWithBuildIds) {
+  auto buf = syscall_record(257, -2, 0);
+  const std::vector<uint64_t> ips = {0x7f0000001011, 0x5500000011fa, 0x5500000010ce, 0x7968772f746e6574};
+  std::vector<bpf_stack_build_id> ids(4);
+  std::memset(ids.data(), 0, ids.size() * sizeof ids[0]);
+  ids[0].status = BPF_STACK_BUILD_ID_VALID;
+  for (int i = 0; i < 20; ++i) ids[0].build_id[i] = static_cast<unsigned char>(0x93 + i);
+  ids[0].offset = 0xf8011;
+  ids[1].status = BPF_STACK_BUILD_ID_VALID;
+  for (int i = 0; i < 16; ++i) ids[1].build_id[i] = 0xab;  // a 16-byte id, zero-padded to 20
+  ids[1].offset = 0x11fa;
+  ids[2].status = BPF_STACK_BUILD_ID_IP;  // the kernel could not read this one's build-id
+  ids[2].ip = 0x5500000010ce;
+  ids[3].status = BPF_STACK_BUILD_ID_IP;
+  ids[3].ip = 0x7968772f746e6574;  // a frame-pointer walk gone astray: not a user address
+  wf_syscall_rec r;
+  std::memcpy(&r, buf.data(), sizeof r);
+  r.stack_bytes = static_cast<uint16_t>(ips.size() * 8);
+  r.stack_id_bytes = static_cast<uint16_t>(ids.size() * sizeof ids[0]);
+  std::memcpy(buf.data(), &r, sizeof r);
+  const std::size_t at = buf.size();
+  buf.resize(at + ips.size() * 8 + ids.size() * sizeof ids[0]);
+  std::memcpy(&buf[at], ips.data(), ips.size() * 8);
+  std::memcpy(&buf[at + ips.size() * 8], ids.data(), ids.size() * sizeof ids[0]);
+  finish(buf);
+  RecordConverter c;
+  auto ev = c.convert(buf.data(), buf.size());
+  ASSERT_TRUE(ev);
+  const auto& e = std::get<SyscallEvent>(*ev);
+  ASSERT_EQ(e.user_stack.size(), 3u) << "cut at the address above user space";
+  ASSERT_EQ(e.user_frames.size(), 3u);
+  EXPECT_EQ(e.user_frames[0].build_id, "939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6");
+  EXPECT_EQ(e.user_frames[0].offset, 0xf8011u);
+  EXPECT_EQ(e.user_frames[0].address, ips[0]);
+  EXPECT_TRUE(e.user_frames[0].activation);
+  std::string ab;
+  for (int i = 0; i < 16; ++i) ab += "ab";
+  EXPECT_EQ(e.user_frames[1].build_id, ab) << "the zero padding is not part of the id";
+  EXPECT_FALSE(e.user_frames[1].activation);
+  EXPECT_EQ(e.user_frames[2].build_id, "");
+  EXPECT_EQ(e.user_frames[2].address, ips[2]);
+  EXPECT_EQ(c.stack_ids_valid(), 2u);
+  EXPECT_EQ(c.stack_ids_ip(), 1u);
 }
 
 TEST(RecordConverter, ExitStatusLayout) {

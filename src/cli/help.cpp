@@ -24,14 +24,16 @@ What to trace:
   -e inject=SET:ACTION make calls fail, return a value, get a signal or wait (ptrace backend):
                        error=ERRNO|retval=N, signal=SIG, delay_enter=T, delay_exit=T,
                        syscall=NAME, when=FIRST[..LAST][+STEP]; beyond strace: comm=GLOB,
-                       exe=GLOB, path=GLOB (docs/injection.md)
+                       exe=GLOB, path=GLOB, caller=GLOB (a function on the user stack),
+                       site=KEY (a call site: "call_site" of -k --json) (docs/injection.md)
   -e fault=SET[:error=ERRNO]  -e delay=SET:delay_enter=T   short forms of -e inject=
   --system             every process on the machine (bpf backend); narrow with
                        --comm NAME, --pid PID, --uid UID, --errno ENOENT,..., --duration SECONDS
   --backend=KIND       auto (default: bpf when allowed, else ptrace), ptrace or bpf
   --seccomp-bpf        with -e trace=, stop the command only for those syscalls (default)
   --no-seccomp         never install a seccomp filter in the command
-  -k                   user stack of each shown call
+  -k                   user stack of each shown call, symbolized as strace -k does
+                       (separate debug files by build-id: /usr/lib/debug, $WHYFAIL_DEBUG_DIRS)
   --kernel             the kernel function each error was born in (fexit or kretprobes;
                        without --kernel-funcs the command first runs once to learn them)
   --kernel-funcs=GLOBS watch these kernel functions ('perf_*,*_attr'); implies --kernel

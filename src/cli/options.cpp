@@ -173,12 +173,6 @@ Result<void> Parser::apply_e(std::string_view value) {
       return usage(fmt::format("bad -e {}: the syscall set '{}' is empty", rule->text, rule->set_expr),
                    "name the calls to inject into, e.g. openat or %file");
     }
-    if (rule->needs_stack()) {
-      // Until the user-stack symbolizer is in (src/symbolize/user_symbolizer.h),
-      // refuse rather than accept a filter that could never match.
-      return usage(fmt::format("bad -e {}: caller= and site= are not available in this build yet", rule->text),
-                   "use when= to pick the call");
-    }
     rule->syscalls = set->set;
     opts_.inject_rules.push_back(std::move(*rule));
     return {};

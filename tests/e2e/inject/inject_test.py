@@ -9,7 +9,7 @@ cannot check: delays measured by the program itself, a delayed thread not
 holding the others, the (INJECTED) mark and the verdict's wording in text and
 JSON, whyfail's own filters, and the errors.
 
-Usage: inject_test.py --whyfail PATH --probe PATH [-v]
+Usage: inject_test.py --whyfail PATH --probe PATH --two-sites PATH [-v]
 Exit status 0 on success, 1 on a failure, 77 when strace is missing.
 """
 
@@ -173,9 +173,67 @@ def filters():
           r.stdout)
 
 
+def stack_filters():
+    """caller= and site= on tests/progs/fails_open_two_sites.c: load_config() then load_cache()
+    open the same file; a stack filter must fail only the chosen one."""
+    prog = ARGS.two_sites
+    both_ok = "load_config: ok\nload_cache: ok\n"
+    config_fails = "load_config: Permission denied\nload_cache: ok\n"
+    cache_fails = "load_config: ok\nload_cache: Permission denied\n"
+    base = run([prog, "/dev/null"])
+    check(base.stdout == both_ok and base.returncode == 0, "two sites: both opens succeed untraced", base.stdout)
+
+    def inject(rule, extra=()):
+        return run([ARGS.whyfail, "-o", "/dev/null"] + list(extra) + ["-e", rule, "--", prog, "/dev/null"])
+
+    for rule, want, rc in [
+        ("inject=openat:error=EACCES:caller=load_cache", cache_fails, 1),
+        ("inject=openat:error=EACCES:caller=load_config", config_fails, 1),
+        ("inject=openat:error=EACCES:caller=load_c*", "load_config: Permission denied\nload_cache: Permission denied\n", 1),
+        ("inject=openat:error=EACCES:caller=main", "load_config: Permission denied\nload_cache: Permission denied\n", 1),
+        ("inject=openat:error=EACCES:caller=no_such_function", both_ok, 0),
+        ("inject=openat:error=EACCES:caller=load_c*:when=2", cache_fails, 1),
+    ]:
+        r = inject(rule)
+        check(r.stdout == want and r.returncode == rc, f"{rule}: only the chosen call fails", r.stdout + r.stderr)
+    # Under a seccomp filter (-e trace=) the stack is read at the seccomp stop.
+    r = inject("inject=openat:error=EACCES:caller=load_cache", ["-e", "trace=openat"])
+    check(r.stdout == cache_fails, "caller= under a seccomp filter", r.stdout + r.stderr)
+
+    # site=: the key of each call, from a -k --json run where both succeed.
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "trace.json")
+
+        def keys(args):
+            run([ARGS.whyfail, "--backend=ptrace", "-k", "--json", "-e", "status=all", "-e", "trace=openat", "-o", out,
+                 "--", prog] + args)
+            records = [json.loads(line) for line in open(out) if line.startswith("{")]
+            return [j.get("call_site") for j in records if j.get("type") == "syscall" and
+                    json.dumps(j.get("args")).find("/dev/null" if args else "/nonexistent") >= 0]
+        ok_keys = keys(["/dev/null"])
+        fail_keys = keys([])
+    two_keys = len(ok_keys) == 2 and all(ok_keys) and ok_keys[0] != ok_keys[1]
+    check(two_keys, "site=: two keys from a -k --json run", repr(ok_keys))
+    if not two_keys:
+        return
+    check(fail_keys == ok_keys, "site=: the same call sites have the same keys whether the calls fail or not",
+          f"{ok_keys} {fail_keys}")
+    r = inject(f"inject=openat:error=EACCES:site={ok_keys[1]}")
+    check(r.stdout == cache_fails and r.returncode == 1, "site= of load_cache's open fails only it", r.stdout + r.stderr)
+    r = inject(f"inject=openat:error=EACCES:site={ok_keys[0]}")
+    check(r.stdout == config_fails and r.returncode == 1, "site= of load_config's open fails only it",
+          r.stdout + r.stderr)
+    r = inject(f"inject=openat:error=EACCES:site={ok_keys[0]}:when=2")
+    check(r.stdout == both_ok, "site= counts when= among the calls at that site (one here)", r.stdout + r.stderr)
+    r = inject(f"inject=read:error=EIO:site={ok_keys[0]}")
+    check(r.stdout == both_ok, "site= of an openat does not match another syscall", r.stdout + r.stderr)
+
+
 def errors():
     cases = [
         (["--backend=bpf", "-e", "inject=openat:error=EACCES"], "needs the ptrace backend"),
+        (["--backend=bpf", "-e", "inject=openat:error=EACCES:caller=main"], "needs the ptrace backend"),
+        (["-e", "inject=openat:error=EIO:site=main"], "16 lowercase hex digits"),
         (["-e", "inject=openat:error=EFOO"], "unknown errno 'EFOO'"),
         (["-e", "inject=nosuch:error=EIO"], "unknown syscall 'nosuch'"),
         (["-e", "inject=openat"], "nothing to inject"),
@@ -193,10 +251,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--whyfail", required=True)
     ap.add_argument("--probe", required=True)
+    ap.add_argument("--two-sites", required=True)
     ap.add_argument("-v", "--verbose", action="store_true")
     ARGS = ap.parse_args()
     ARGS.whyfail = os.path.abspath(ARGS.whyfail)
     ARGS.probe = os.path.abspath(ARGS.probe)
+    ARGS.two_sites = os.path.abspath(ARGS.two_sites)
     if not shutil.which("strace"):
         print("strace is not installed: cannot compare")
         return 77
@@ -205,6 +265,7 @@ def main():
     delay_cases()
     marks_and_verdict()
     filters()
+    stack_filters()
     errors()
     if FAILURES:
         print("\n".join(FAILURES))

@@ -149,10 +149,16 @@ TEST(OptionsInject, Errors) {
   ASSERT_FALSE(bpf);
   EXPECT_NE(bpf.error().what.find("needs the ptrace backend"), std::string::npos);
   EXPECT_TRUE(parse_inject({"--backend=ptrace", "-e", "inject=openat:error=EIO"}));
-  // Refused until the user-stack symbolizer is in: a filter that never matches would inject nothing.
+  // caller= and site= filter by the user stack (the ptrace tracer unwinds it at entry).
   auto site = parse_inject({"-e", "inject=openat:error=EIO:site=0123456789abcdef"});
-  ASSERT_FALSE(site);
-  EXPECT_NE(site.error().what.find("not available in this build yet"), std::string::npos);
+  ASSERT_TRUE(site) << site.error().what;
+  EXPECT_EQ(site->inject_rules.at(0).site, "0123456789abcdef");
+  auto caller = parse_inject({"-e", "inject=openat:error=EIO:caller=load_*"});
+  ASSERT_TRUE(caller) << caller.error().what;
+  EXPECT_TRUE(caller->inject_rules.at(0).needs_stack());
+  auto bad_site = parse_inject({"-e", "inject=openat:error=EIO:site=main"});
+  ASSERT_FALSE(bad_site);
+  EXPECT_NE(bad_site.error().what.find("16 lowercase hex digits"), std::string::npos);
 }
 
 }  // namespace

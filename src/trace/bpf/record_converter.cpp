@@ -124,6 +124,7 @@ std::optional<Event> RecordConverter::convert(const void* data, std::size_t size
 void RecordConverter::stack_frames(const uint8_t* p, std::size_t size, std::size_t at, std::size_t bytes,
                                    std::size_t raw_addresses, SyscallEvent& e) {
   static_assert(sizeof(bpf_stack_build_id) == WF_STACK_ID_SIZE);
+  static_assert(sizeof(wf_syscall_rec) == 96, "every reported call carries this header: keep it small");
   // Both walks see the same stack; if their lengths differ, addresses are not paired.
   const std::size_t n = bytes / sizeof(bpf_stack_build_id);
   const bool paired = n == raw_addresses;
@@ -206,7 +207,7 @@ std::optional<Event> RecordConverter::syscall(const uint8_t* p, std::size_t size
     if (ip == 0 || ip >= kUserSpaceEnd) break;
     e.user_stack.push_back(ip);
   }
-  stack_frames(p, size, ids_at, r.stack_id_bytes, r.stack_bytes / 8, e);
+  stack_frames(p, size, ids_at, std::size_t{r.stack_ids} * WF_STACK_ID_SIZE, r.stack_bytes / 8, e);
   return Event{std::move(e)};
 }
 

@@ -537,7 +537,7 @@ static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long
   s->rec.nr = nr;
   s->rec.ncaps = 0;
   s->rec.stack_bytes = 0;
-  s->rec.stack_id_bytes = 0;
+  s->rec.stack_ids = 0;
   s->rec.enter_ns = 0;
   read_args(regs, s->rec.args);
   if (sigreturn) __builtin_memset(s->rec.args, 0, sizeof s->rec.args);  // the restored context's
@@ -578,7 +578,7 @@ static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long
       long m = bpf_get_stack(ctx, &s->data[off], WF_STACK_DEPTH * WF_STACK_ID_SIZE,
                              BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
       if (m > 0) {
-        s->rec.stack_id_bytes = (__u16)m;
+        s->rec.stack_ids = (__u8)(m / WF_STACK_ID_SIZE);
         off += (__u32)m;
       }
     }
@@ -672,7 +672,7 @@ static __always_inline void report_exit_call(struct task_struct *p, __u32 tgid) 
   r->nr = nr;
   r->ncaps = 0;
   r->stack_bytes = 0;
-  r->stack_id_bytes = 0;
+  r->stack_ids = 0;
   bpf_ringbuf_submit(r, rb_flags());
 }
 

@@ -104,10 +104,9 @@ struct wf_syscall_rec {
   __u64 args[6];
   __u64 enter_ns;  /* 0 when no sys_enter program ran */
   __u32 nr;
-  __u16 ncaps;
-  __u16 stack_bytes;     /* user stack (-k): return addresses, after the captures */
-  __u16 stack_id_bytes;  /* the same stack as struct bpf_stack_build_id entries, after it */
-  __u16 pad[3];
+  __u8 ncaps;
+  __u8 stack_ids;     /* -k: the same stack as struct bpf_stack_build_id entries, after the addresses */
+  __u16 stack_bytes;  /* user stack (-k): return addresses, after the captures */
   /* then: ncaps x (struct wf_cap_hdr, bytes, u16 parts[], padded to 8), then the
    * stack's addresses, then its (build-id, file offset) entries */
 };

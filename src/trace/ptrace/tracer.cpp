@@ -542,7 +542,10 @@ PtraceTracer::Resume PtraceTracer::end_syscall(TraceeThread& t) {
   ev.ret = regs.ret;
   ev.finished = true;
   ev.exit_ns = now_ns();
-  if (!ev.failed() && (ev.nr == kSysMmap || ev.nr == kSysMunmap || ev.nr == kSysMremap)) maps_changed(t.tgid);
+  if ((spec_->user_stacks || rules_need_stack_) && !ev.failed() &&
+      (ev.nr == kSysMmap || ev.nr == kSysMunmap || ev.nr == kSysMremap)) {
+    maps_changed(t.tgid);
+  }
   if (!wanted(ev.nr)) return r;
   if (!t.exec_happened) {
     if (const sysent::SyscallInfo* info = sysent::syscall_by_nr(ev.nr)) {

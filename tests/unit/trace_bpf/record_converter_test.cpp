@@ -99,7 +99,7 @@ TEST(RecordConverter, UserStackWithBuildIds) {
   wf_syscall_rec r;
   std::memcpy(&r, buf.data(), sizeof r);
   r.stack_bytes = static_cast<uint16_t>(ips.size() * 8);
-  r.stack_id_bytes = static_cast<uint16_t>(ids.size() * sizeof ids[0]);
+  r.stack_ids = static_cast<uint8_t>(ids.size());
   std::memcpy(buf.data(), &r, sizeof r);
   const std::size_t at = buf.size();
   buf.resize(at + ips.size() * 8 + ids.size() * sizeof ids[0]);

@@ -46,6 +46,8 @@ RecordedFrame parse_frame(const json& f) {
   if (f.contains("offset")) frame.offset = hex_or_number(f["offset"]);
   if (f.contains("function")) frame.function = byte_string(f["function"]).value_or("");
   if (f.contains("function_offset")) frame.function_offset = hex_or_number(f["function_offset"]);
+  if (f.contains("file")) frame.file = byte_string(f["file"]).value_or("");
+  if (f.contains("line") && f["line"].is_number_integer()) frame.line = f["line"].get<int>();
   return frame;
 }
 

@@ -23,6 +23,8 @@ struct RecordedFrame {
   uint64_t offset = 0;       // file offset inside module
   std::string function;      // "" unknown
   uint64_t function_offset = 0;
+  std::string file;          // source file, "" unknown
+  int line = 0;
 };
 
 struct RecordedCall {

@@ -8,6 +8,7 @@
 
 #include "report/escape.h"
 #include "sweep/errno_candidates.h"
+#include "symbolize/call_site.h"
 
 namespace whyfail::sweep {
 namespace {
@@ -70,10 +71,19 @@ std::string describe_stack(const RecordedCall& call, size_t depth) {
     if (!out.empty()) out += " < ";
     out += part;
   };
-  for (const auto& f : call.frames) {
+  // From the program's own frames: the C runtime's innermost ones (the syscall
+  // wrapper, stdio) are the same for every site.
+  std::size_t from = 0;
+  while (from < call.frames.size() && symbolize::is_c_runtime(call.frames[from].module)) ++from;
+  if (from == call.frames.size()) from = 0;
+  for (std::size_t i = from; i < call.frames.size(); ++i) {
+    const RecordedFrame& f = call.frames[i];
     if (n++ == depth) break;
     if (!f.function.empty()) {
-      add(report::escape_c(f.function) + "+0x" + hex(f.function_offset));
+      std::string part = report::escape_c(f.function) + "+0x" + hex(f.function_offset);
+      if (i == from && !f.file.empty() && f.line > 0)
+        part += " (" + report::escape_c(basename_of(f.file)) + ":" + std::to_string(f.line) + ")";
+      add(part);
     } else if (!f.module.empty()) {
       add(report::escape_c(basename_of(f.module)) + "(+0x" + hex(f.offset) + ")");
     } else {

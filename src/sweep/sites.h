@@ -33,8 +33,9 @@ struct SiteList {
 
 SiteList find_sites(const Recording& recording, const SiteOptions& options);
 
-// "main+0x1c < run+0x40 < __libc_start_call_main+0x7a": the innermost `depth` frames,
-// symbolized where known, else module(+0xoffset), else the raw address. Escaped.
+// "main+0x1c (prog.c:12) < run+0x40 < __libc_start_call_main+0x7a": `depth` frames from
+// the program's own innermost one (libc's wrappers skipped), symbolized where known (the
+// first with its file:line), else module(+0xoffset), else the raw address. Escaped.
 std::string describe_stack(const RecordedCall& call, size_t depth);
 
 // The call's target as bytes: the descriptor's annotation or the path argument; "".

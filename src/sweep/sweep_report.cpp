@@ -53,6 +53,8 @@ Json frames_json(const RecordedCall& call) {
     j["offset"] = f.offset;
     j["function"] = report::bytes_to_json(f.function, false);
     j["function_offset"] = f.function_offset;
+    j["file"] = f.file.empty() ? Json(nullptr) : report::bytes_to_json(f.file, false);
+    j["line"] = f.line > 0 ? Json(f.line) : Json(nullptr);
     frames.push_back(std::move(j));
   }
   return frames;

@@ -131,6 +131,33 @@ class SweepPrograms(unittest.TestCase):
         self.assertEqual({t["errno"] for t in syncs}, {"EIO", "ENOSPC"}, describe(trials))
         self.assertEqual(sum(summaries[0]["outcomes"].values()), len(trials))
 
+    def test_sites_are_call_sites_with_program_stacks(self):
+        # fails_open_two_sites opens the same file from load_config() and from load_cache():
+        # one syscall, two call sites, each with its own key, aimed at by the site injector.
+        status, out, err = sweep(["--json", "-j", "2", "--timeout", TIMEOUT, "--",
+                                  os.path.join(PROGS, "fails_open_two_sites"), "/dev/null"])
+        records = [json.loads(line) for line in out.splitlines() if line.strip()]
+        summary = [r for r in records if r["type"] == "sweep_summary"]
+        self.assertEqual(len(summary), 1, err)
+        self.assertEqual(summary[0]["injector"], "site", err)
+        opens = [r for r in records if r["type"] == "sweep_trial" and r["syscall"] == "openat"
+                 and target(r) == "/dev/null"]
+        by_caller = {}
+        for t in opens:
+            names = [f["function"] for f in t["user_frames"]]
+            caller = next((n for n in names if n in ("load_config", "load_cache")), None)
+            by_caller.setdefault(caller, set()).add(t["call_site"])
+            self.assertTrue(t["fired"], describe([t]))
+            self.assertEqual(t["outcome"], "handled", describe([t]))
+            self.assertEqual(t["exit"]["code"], 1, describe([t]))
+        self.assertEqual(set(by_caller), {"load_config", "load_cache"}, describe(opens))
+        self.assertTrue(all(len(keys) == 1 for keys in by_caller.values()), by_caller)
+        self.assertNotEqual(by_caller["load_config"], by_caller["load_cache"])
+        status, out, err = sweep(["-j", "2", "--timeout", TIMEOUT, "--", os.path.join(PROGS, "fails_open_two_sites"),
+                                  "/dev/null"])
+        self.assertRegex(out, r"openat +EACCES +/dev/null +load_config\+0x[0-9a-f]+ \(fails_open_two_sites\.c:\d+\)")
+        self.assertRegex(out, r"openat +EACCES +/dev/null +load_cache\+0x[0-9a-f]+ \(fails_open_two_sites\.c:\d+\)")
+
     def test_same_sweep_twice_gives_the_same_trials(self):
         def run():
             _, trials, _, _ = sweep_json("sweep_ignores_write_errors", "--timeout", TIMEOUT)

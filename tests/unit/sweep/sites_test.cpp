@@ -93,6 +93,26 @@ TEST(Sites, LoaderStartUpCallsAreLeftOutButADlopenIsNot) {
   EXPECT_EQ(find_sites(parse_recording(j), all).sites.size(), 2u);
 }
 
+TEST(Sites, StackShownFromTheProgramsOwnFrames) {
+  const std::string frames =
+      ",\"call_site\":\"0123456789abcdef\",\"user_frames\":["
+      "{\"address\":\"0x7f0000001000\",\"module\":\"/usr/lib/x86_64-linux-gnu/libc.so.6\",\"build_id\":\"aa\","
+      "\"offset\":4096,\"function\":\"__write\",\"function_offset\":16},"
+      "{\"address\":\"0x550000002000\",\"module\":\"/w/prog\",\"build_id\":\"bb\",\"offset\":8192,"
+      "\"function\":\"main\",\"function_offset\":50,\"file\":\"/src/prog.c\",\"line\":25},"
+      "{\"address\":\"0x7f0000003000\",\"module\":\"/usr/lib/x86_64-linux-gnu/libc.so.6\",\"build_id\":\"aa\","
+      "\"offset\":12288,\"function\":\"__libc_start_call_main\",\"function_offset\":122}]";
+  auto rec = parse_recording(call(1, "write", 1, "[" + kFile + ",\"x\",1]", "[3,1,1]", 1, kLoop, frames));
+  ASSERT_EQ(rec.calls.size(), 1u);
+  EXPECT_EQ(rec.calls[0].call_site, "0123456789abcdef");
+  EXPECT_EQ(rec.calls[0].frames.at(1).line, 25);
+  EXPECT_EQ(describe_stack(rec.calls[0], 3), "main+0x32 (prog.c:25) < __libc_start_call_main+0x7a");
+  auto sites = find_sites(rec, {});
+  ASSERT_EQ(sites.sites.size(), 1u);
+  EXPECT_TRUE(sites.have_call_sites);
+  EXPECT_EQ(sites.sites[0].call_site, "0123456789abcdef");
+}
+
 TEST(Recording, ACutOffLastLineIsCountedNotFatal) {
   std::string j = call(1, "getpid", 39, "[]", "[]", 10, "[]");
   j += "{\"type\":\"syscall\",\"seq\":2,\"pid\":1";

@@ -300,7 +300,8 @@ void UserSymbolizer::invalidate(pid_t pid) {
 
 void UserSymbolizer::forget(pid_t pid) { processes_.erase(pid); }
 
-UserSymbolizer::Module* UserSymbolizer::load_module(int fd, const std::string& name, const std::string& build_id) {
+UserSymbolizer::Module* UserSymbolizer::load_module(int fd, const std::string& name, const std::string& build_id,
+                                                    const std::string& key) {
   if (modules_.size() >= kMaxModules) {
     // Mappings point at modules: drop them all, they are re-read on demand.
     for (auto& [pid, p] : processes_) {
@@ -338,7 +339,6 @@ UserSymbolizer::Module* UserSymbolizer::load_module(int fd, const std::string& n
       if ((ph.p_flags & PF_X) && ph.p_filesz == 0 && ph.p_memsz != 0) m->debug_only = true;
     }
   }
-  const std::string key = build_id.empty() ? "file:" + name : build_id;
   Module* raw = m.get();
   modules_[key] = std::move(m);
   return raw;
@@ -378,8 +378,10 @@ UserSymbolizer::Module* UserSymbolizer::module_of_mapping(pid_t pid, Process& pr
     }
   }
   const std::string& build_id = known->second.build_id;
-  const std::string module_key =
-      build_id.empty() ? "file:" + l.path : build_id;
+  // Without a build-id a module is one file's contents: its identity.
+  const std::string module_key = build_id.empty() ? "file:" + std::to_string(key.dev) + ":" + std::to_string(key.ino) +
+                                                        ":" + std::to_string(key.mtime_ns)
+                                                  : build_id;
   if (auto it = modules_.find(module_key); it != modules_.end()) {
     // Known from a debug directory only: the real file, under its real name, is better.
     if (!(it->second->debug_only || it->second->name.empty()) || !l.exec) {
@@ -390,7 +392,7 @@ UserSymbolizer::Module* UserSymbolizer::module_of_mapping(pid_t pid, Process& pr
     retired_.push_back(std::move(it->second));  // mappings of other processes may point at it
     modules_.erase(it);
   }
-  map.module = load_module(fd, l.path, build_id);
+  map.module = load_module(fd, l.path, build_id, module_key);
   return map.module;
 }
 
@@ -410,7 +412,7 @@ UserSymbolizer::Module* UserSymbolizer::module_by_build_id(const std::string& bu
     for (const std::string& path : it->second) {
       int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) continue;
-      if (read_build_id(fd) == build_id) return load_module(fd, path, build_id);
+      if (read_build_id(fd) == build_id) return load_module(fd, path, build_id, build_id);
       ::close(fd);
     }
   }
@@ -420,7 +422,7 @@ UserSymbolizer::Module* UserSymbolizer::module_by_build_id(const std::string& bu
     for (auto p = paths.rbegin(); p != paths.rend(); ++p) {
       int fd = ::open(p->c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) continue;
-      if (read_build_id(fd) == build_id) return load_module(fd, "", build_id);
+      if (read_build_id(fd) == build_id) return load_module(fd, "", build_id, build_id);
       ::close(fd);
     }
   }
@@ -476,7 +478,7 @@ void UserSymbolizer::note_process_exe(pid_t pid) {
     ::close(fd);
     return;
   }
-  load_module(fd, name, id);
+  load_module(fd, name, id, id);
   build_id_missing_.erase(id);
 }
 

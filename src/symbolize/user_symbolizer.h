@@ -104,7 +104,8 @@ class UserSymbolizer {
   Module* module_of_mapping(pid_t pid, Process& proc, std::size_t mapping_index);
   // The module with this build-id, loaded from a known file or the debug directories.
   Module* module_by_build_id(const std::string& build_id);
-  Module* load_module(int fd, const std::string& path, const std::string& build_id);
+  // Consumes fd; the module is cached under `key` (its build-id, else its file's identity).
+  Module* load_module(int fd, const std::string& path, const std::string& build_id, const std::string& key);
   // Loads the modules of the live process's mapped files (their build-ids become known).
   void index_maps(pid_t pid);
   // Function, elf_address and file:line of a frame whose `offset` is in `m`.

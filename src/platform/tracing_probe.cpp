@@ -90,8 +90,8 @@ Feature probe_kprobes() {
 
 Feature probe_function_graph() {
   const std::string consequence =
-      "whyfail --kernel cannot record the function graph of a failing syscall to find candidate "
-      "functions; it uses kallsyms/BTF candidates instead (coarser). Needs "
+      "whyfail --kernel cannot learn which kernel functions the command calls (its learning run "
+      "uses function_graph), so it needs them named with --kernel-funcs GLOBS. Needs "
       "CONFIG_FUNCTION_GRAPH_TRACER=y";
   auto fs = ensure_tracefs();
   if (!fs) return no("function_graph", fs.error().message(), consequence);

@@ -192,6 +192,8 @@ const std::vector<DenyRule>& deny_rules() {
       {"sched_clock*", "clock reads our programs make"},
       {"*schedule*", "context switch: a return seen after sleeping belongs to no syscall step"},
       {"__switch_to*", "context switch"},
+      {"*cond_resched*", "returns whether it rescheduled, never an errno: timing, which would be "
+                         "reported as where a failing and a successful call parted"},
       {"kmem_cache_alloc*", "returns NULL, never an errno; the hottest allocator: fills the record"},
       {"__kmalloc*", "returns NULL, never an errno; hot"},
       {"kmalloc*", "returns NULL, never an errno; hot"},

@@ -15,7 +15,7 @@ TEST(Glob, Matches) {
 
 TEST(Deny, TracerMachineryIsDeniedWithAReason) {
   for (const char* f : {"migrate_disable", "__bpf_prog_enter", "bpf_ringbuf_output", "_raw_spin_lock",
-                        "htab_map_lookup_elem", "rcu_read_lock_held", "ftrace_ops_list_func"}) {
+                        "htab_map_lookup_elem", "rcu_read_lock_held", "ftrace_ops_list_func", "__cond_resched"}) {
     const DenyRule* r = denied(f);
     ASSERT_NE(r, nullptr) << f;
     EXPECT_GT(std::string(r->why).size(), 5u);

@@ -4,7 +4,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
+#include <linux/perf_event.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +19,8 @@
 
 #include "origin/origin_abi.h"  // before the skeleton: it names these structs
 #include "origin_bpf.skel.h"
+#include "platform/capability.h"
+#include "platform/lockdown.h"
 #include "symbolize/dwarf_lines.h"
 #include "util/fd.h"
 
@@ -40,27 +44,18 @@ double now_s() {
   return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
-std::string read_first_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string s;
-  std::getline(in, s);
-  return s;
-}
-
-// "none [integrity] confidentiality" -> "integrity"; "" when unknown.
-std::string lockdown_mode() {
-  std::string s = read_first_line("/sys/kernel/security/lockdown");
-  auto b = s.find('['), e = s.find(']');
-  if (b == std::string::npos || e == std::string::npos || e < b) return "";
-  return s.substr(b + 1, e - b - 1);
-}
-
 std::string fexit_hint(int err) {
-  std::string lock = lockdown_mode();
-  if (err == EPERM && !lock.empty() && lock != "none")
+  // The lockdown LSM's mode is in securityfs, mounted here if it is not yet:
+  // without it a root process refused with EPERM would be told to be root.
+  auto lock = platform::lockdown_mode();
+  if (err == EPERM && lock && *lock != platform::Lockdown::None)
     return fmt::format("lockdown={} refuses BPF fexit (trampolines); boot with lockdown=none or "
                        "without Secure Boot",
-                       lock);
+                       platform::to_string(*lock));
+  if (err == EPERM && platform::has_capability(platform::kCapBpf) &&
+      platform::has_capability(platform::kCapPerfmon))
+    return "refused although this process has CAP_BPF and CAP_PERFMON: kernel lockdown or an LSM "
+           "policy (whyfail doctor)";
   if (err == EPERM) return "needs root (CAP_BPF and CAP_PERFMON)";
   if (err == ENOTSUP || err == EINVAL) return "this kernel or architecture has no BPF trampolines";
   return "";
@@ -68,6 +63,44 @@ std::string fexit_hint(int err) {
 
 bool kprobes_built_in() {
   return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+}
+
+// The kprobe PMU's perf type and the config bit that makes a kretprobe
+// ("config:0" in format/retprobe), read once for all the probes.
+struct KprobePmu {
+  int type = -1;
+  int retprobe_bit = 0;
+};
+Result<KprobePmu> kprobe_pmu() {
+  KprobePmu pmu;
+  const std::string dir = "/sys/bus/event_source/devices/kprobe/";
+  std::ifstream t(dir + "type");
+  if (!(t >> pmu.type)) return fail(errno, "kretprobe: read " + dir + "type");
+  std::ifstream f(dir + "format/retprobe");
+  std::string fmt_line;
+  std::getline(f, fmt_line);
+  if (fmt_line.rfind("config:", 0) != 0) return fail(EINVAL, "kretprobe: parse " + dir + "format/retprobe");
+  pmu.retprobe_bit = std::atoi(fmt_line.c_str() + 7);
+  return pmu;
+}
+
+// One kretprobe perf event (all CPUs). By address when known: by name, the
+// kernel walks the whole symbol table for each probe (6.1 has no sorted
+// name index; stable 6.1 also counts the name's symbols and refuses a name a
+// data symbol shares, e.g. set_root: EADDRNOTAVAIL).
+int open_kretprobe(const KprobePmu& pmu, const std::string& name, uint64_t address) {
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = uint32_t(pmu.type);
+  attr.config = 1ULL << pmu.retprobe_bit;
+  if (address) {
+    attr.kprobe_func = 0;
+    attr.kprobe_addr = address;
+  } else {
+    attr.kprobe_func = uint64_t(reinterpret_cast<uintptr_t>(name.c_str()));
+    attr.probe_offset = 0;
+  }
+  return int(syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC));
 }
 
 struct BpfLinkDeleter {
@@ -257,7 +290,8 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
     chosen = m;
     break;
   }
-  if (!skel) return fail(EPERM, "kernel origin unavailable: " + why_not);
+  // err 0: each part already carries its own errno text.
+  if (!skel) return fail(0, "kernel origin unavailable: " + why_not);
   im.mechanism = chosen;
   t->stats_.mechanism = chosen;
   t->stats_.requested = opts.functions.size();
@@ -283,13 +317,17 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
       const Candidate& c = opts.functions[i];
       LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_FEXIT,
                   .attach_btf_id = c.btf_id);
+      double l0 = now_s();
       int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "wf_fexit", "GPL", insns, cnt, &lo);
+      double l1 = now_s();
+      t->stats_.prepare_seconds += l1 - l0;
       if (fd < 0) {
         note_failure(c.name, errno);
         continue;
       }
       UniqueFd prog(fd);
       int lfd = bpf_raw_tracepoint_open(nullptr, prog.get());
+      t->stats_.link_seconds += now_s() - l1;
       if (lfd < 0) {
         note_failure(c.name, errno);
         continue;
@@ -312,16 +350,31 @@ Result<std::unique_ptr<OriginTracer>> OriginTracer::arm(const ArmOptions& opts,
         if (ls >> range >> name) blacklist.insert(name);
       }
     }
+    auto pmu = kprobe_pmu();
+    if (!pmu) return tl::unexpected(pmu.error());
     for (const auto& c : opts.functions) {
       if (blacklist.count(c.name)) {
         note_failure(c.name + " (kprobe blacklist)", EINVAL);
         continue;
       }
       const FunctionInfo& fi = im.by_name[c.name];
-      LIBBPF_OPTS(bpf_kprobe_opts, ko, .bpf_cookie = fi.address, .retprobe = true);
-      LinkPtr l(bpf_program__attach_kprobe_opts(skel->progs.on_kretprobe, c.name.c_str(), &ko));
-      if (!l) {
+      double l0 = now_s();
+      int pfd = open_kretprobe(*pmu, c.name, opts.kretprobe_by_name ? 0 : fi.address);
+      double l1 = now_s();
+      t->stats_.prepare_seconds += l1 - l0;
+      if (pfd < 0) {
         note_failure(c.name, errno);
+        continue;
+      }
+      // The function's address is the cookie: the program's only way to
+      // know which function returned (a kretprobe's ip is the return site).
+      LIBBPF_OPTS(bpf_perf_event_opts, po, .bpf_cookie = fi.address);
+      LinkPtr l(bpf_program__attach_perf_event_opts(skel->progs.on_kretprobe, pfd, &po));
+      t->stats_.link_seconds += now_s() - l1;
+      if (!l) {
+        int err = errno;
+        close(pfd);
+        note_failure(c.name, err);
         continue;
       }
       im.links.push_back(std::move(l));

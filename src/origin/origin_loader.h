@@ -35,6 +35,9 @@ struct ArmOptions {
   // Called every 1000 functions tried with (tried, seconds so far): the
   // attach of thousands takes minutes where ftrace is slow.
   std::function<void(size_t, double)> progress;
+  // Kretprobes by function name, as libbpf does, instead of by address. Only
+  // for bench/run-origin-bench.sh, to measure what the address saves.
+  bool kretprobe_by_name = false;
 };
 
 struct AttachStats {
@@ -44,6 +47,12 @@ struct AttachStats {
   size_t failed = 0;
   double load_seconds = 0;     // object load (verifier) before the mass attach
   double attach_seconds = 0;   // the mass attach
+  // Where the mass attach goes, summed over the functions: fexit: loading
+  // each program copy (verifier, JIT) / attaching it (trampoline, ftrace
+  // update); kretprobe: opening each perf event (registers and arms the
+  // probe, ftrace update) / linking the program to it.
+  double prepare_seconds = 0;
+  double link_seconds = 0;
   std::vector<std::string> failures;   // the first few, "name: error"
 };
 

@@ -6,7 +6,9 @@
 //   origin_lab [--mechanism fexit|kretprobe] case NAME   one case; exit 0 when the origin matches
 //   origin_lab [--mechanism ...] all                     every case
 //   origin_lab list                                      the catalogue
+//   origin_lab [--mechanism M] [--by-name] ...           --by-name: kretprobes by name (bench)
 //   origin_lab bench-attach N|all                        attach N candidates, print timings
+//   origin_lab bench-learned [CASE|all]                  attach each case's learned candidate set
 //   origin_lab bench-attach-keep N|all                   the same, then stay attached (no detach)
 //   origin_lab bench-slowdown N [ROUNDS]                 untraced syscall loop, armed vs not (medians)
 //   origin_lab unavailable                               the Error a refusing kernel gives
@@ -210,6 +212,7 @@ double now_s() {
 }
 
 std::optional<origin::Mechanism> g_mechanism;
+bool g_by_name = false;  // --by-name: kretprobes by function name (bench comparison)
 
 std::shared_ptr<const symbolize::Kallsyms> kallsyms() {
   static std::shared_ptr<const symbolize::Kallsyms> k = [] {
@@ -223,39 +226,49 @@ std::shared_ptr<const symbolize::Kallsyms> kallsyms() {
   return k;
 }
 
-int run_case(const Case& c) {
-  printf("== %s: %s\n", c.name, c.why);
-  Worker w = Worker::start(c);
-  // 1. Learn what the syscall calls, with function_graph on this thread only.
+// Learns what the case's syscall calls, with function_graph on the worker's
+// thread only, and keeps what can be attached: the candidate set `--kernel`
+// would arm for this syscall.
+std::optional<origin::CandidateSet> learn_case(const Case& c, Worker& w) {
   double t0 = now_s();
   auto rec = origin::FunctionGraphRecorder::start({{w.pid}, {c.syscall_entry}, 24, 8192});
   if (!rec) {
     printf("FAIL %s: %s\n", c.name, rec.error().message().c_str());
-    return 1;
+    return std::nullopt;
   }
   long first = w.go();
   auto learned = rec->stop();
   if (!learned) {
     printf("FAIL %s: %s\n", c.name, learned.error().message().c_str());
-    return 1;
+    return std::nullopt;
   }
   if (first != -c.expected_errno) {
     printf("FAIL %s: the syscall returned %ld, expected -%d\n", c.name, first, c.expected_errno);
-    return 1;
+    return std::nullopt;
   }
   auto set = origin::select_candidates({*learned, 3000});
   if (!set) {
     printf("FAIL %s: %s\n", c.name, set.error().message().c_str());
-    return 1;
+    return std::nullopt;
   }
   printf("learned %zu functions in %.2fs; candidates %zu (not traceable %zu, ambiguous %zu, no BTF %zu, "
          "cannot fail %zu, args %zu, denied %zu)\n",
          learned->size(), now_s() - t0, set->chosen.size(), set->not_traceable, set->ambiguous,
          set->no_btf, set->cannot_fail, set->unsupported_args, set->denied);
+  return std::move(*set);
+}
+
+int run_case(const Case& c) {
+  printf("== %s: %s\n", c.name, c.why);
+  Worker w = Worker::start(c);
+  // 1. Learn what the syscall calls.
+  auto set = learn_case(c, w);
+  if (!set) return 1;
   // 2. Arm and run it again.
   origin::ArmOptions ao;
   ao.functions = set->chosen;
   ao.mechanism = g_mechanism;
+  ao.kretprobe_by_name = g_by_name;
   auto tracer = origin::OriginTracer::arm(ao, kallsyms());
   if (!tracer) {
     printf("FAIL %s: %s\nlibbpf said:\n%s\n", c.name, tracer.error().message().c_str(),
@@ -336,10 +349,25 @@ int run_case(const Case& c) {
   // that call itself has the call site as its offset.
   for (size_t k = 0; k < o.chain.size(); k++) {
     const auto& f = o.chain[k];
-    printf("frame %s+%#llx called from %s\n", f.function.c_str(), (unsigned long long)f.offset,
-           f.called_from.c_str());
+    if (!f.called_from.empty())
+      printf("frame %s+%#llx called from %s\n", f.function.c_str(), (unsigned long long)f.offset,
+             f.called_from.c_str());
     if (f.called_from.empty() || f.called_from.rfind("0x", 0) == 0) {
-      printf("FAIL %s: no caller for %s\n", c.name, f.function.c_str());
+      // The one case without a caller: tail-called (a jmp) by the next frame
+      // up, itself traced with fexit, so it returned through that frame's
+      // trampoline (e.g. __sys_connect_file's `return sock->ops->connect()`).
+      auto ref = kallsyms()->lookup(f.return_address);
+      bool via_trampoline = ref.symbol && (ref.symbol->module == "__builtin__ftrace" ||
+                                           ref.symbol->name.rfind("bpf_trampoline_", 0) == 0);
+      if (f.called_from.empty() && via_trampoline && k + 1 < o.chain.size() &&
+          o.mechanism == "fexit") {
+        printf("frame %s+%#llx tail-called by %s (returned through its trampoline, %s)\n", f.function.c_str(),
+               (unsigned long long)f.offset, o.chain[k + 1].function.c_str(),
+               ref.to_string(f.return_address).c_str());
+        continue;
+      }
+      printf("FAIL %s: no caller for %s (return address %s)\n", c.name, f.function.c_str(),
+             ref.to_string(f.return_address).c_str());
       return 1;
     }
     if (k + 1 < o.chain.size() && f.called_from.rfind(o.chain[k + 1].function + "+", 0) == 0 &&
@@ -388,6 +416,45 @@ std::vector<origin::Candidate> all_candidates(size_t limit) {
   return set->chosen;
 }
 
+// One BENCH line: what was attached, how long, and where the time went
+// (prepare: program load or perf_event_open per function; link: the attach).
+void print_attach(const char* what, const std::string& extra, const origin::AttachStats& st, double armed,
+                  double detach) {
+  double per = double(st.attached ? st.attached : 1);
+  printf("BENCH %s%s mechanism=%s%s n=%zu attached=%zu failed=%zu load=%.3fs attach=%.3fs total=%.3fs "
+         "detach=%.3fs per_function=%.2fms prepare=%.2fms link=%.2fms\n",
+         what, extra.c_str(), origin::mechanism_name(st.mechanism),
+         st.mechanism == origin::Mechanism::Kretprobe && g_by_name ? " by=name" : "", st.requested, st.attached,
+         st.failed, st.load_seconds, st.attach_seconds, armed, detach, 1000 * st.attach_seconds / per,
+         1000 * st.prepare_seconds / per, 1000 * st.link_seconds / per);
+  for (const auto& f : st.failures) printf("  failed: %s\n", f.c_str());
+}
+
+// Arms the learned candidate set of a case (what `--kernel` attaches for
+// that syscall: "all candidates" in practice), times attach and detach.
+int bench_learned(const Case& c) {
+  printf("== %s\n", c.name);
+  Worker w = Worker::start(c);
+  auto set = learn_case(c, w);
+  if (!set) return 1;
+  origin::ArmOptions ao;
+  ao.functions = set->chosen;
+  ao.mechanism = g_mechanism;
+  ao.kretprobe_by_name = g_by_name;
+  double t0 = now_s();
+  auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+  double armed = now_s() - t0;
+  if (!tracer) {
+    printf("arm failed: %s\n", tracer.error().message().c_str());
+    return 1;
+  }
+  const origin::AttachStats st = (*tracer)->stats();
+  double t1 = now_s();
+  tracer->reset();
+  print_attach("learned", std::string(" case=") + c.name, st, armed, now_s() - t1);
+  return 0;
+}
+
 // keep_attached: print and stay attached until killed. Detaching tens of
 // thousands of trampolines takes longer than attaching them (an RCU-tasks
 // grace period each), and the guest powers off anyway.
@@ -396,6 +463,7 @@ int bench_attach(size_t n, bool keep_attached) {
   origin::ArmOptions ao;
   ao.functions = funcs;
   ao.mechanism = g_mechanism;
+  ao.kretprobe_by_name = g_by_name;
   ao.progress = [](size_t tried, double s) { printf("BENCH progress tried=%zu elapsed=%.1fs\n", tried, s); };
   double t0 = now_s();
   auto tracer = origin::OriginTracer::arm(ao, kallsyms());
@@ -411,11 +479,7 @@ int bench_attach(size_t n, bool keep_attached) {
     tracer->reset();  // detach everything
     detach = now_s() - t1;
   }
-  printf("BENCH attach mechanism=%s n=%zu attached=%zu failed=%zu load=%.3fs attach=%.3fs total=%.3fs "
-         "detach=%.3fs per_function=%.2fms\n",
-         origin::mechanism_name(st.mechanism), st.requested, st.attached, st.failed, st.load_seconds,
-         st.attach_seconds, armed, detach, 1000 * st.attach_seconds / double(st.attached ? st.attached : 1));
-  for (const auto& f : st.failures) printf("  failed: %s\n", f.c_str());
+  print_attach("attach", "", st, armed, detach);
   if (keep_attached) {
     printf("BENCH-DONE (staying attached; kill me)\n");
     for (;;) pause();
@@ -562,9 +626,17 @@ int run_command(const std::string& globs, const std::vector<std::string>& argv) 
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IOLBF, 0);
   int i = 1;
-  if (i + 1 < argc && std::string(argv[i]) == "--mechanism") {
-    g_mechanism = std::string(argv[i + 1]) == "kretprobe" ? origin::Mechanism::Kretprobe : origin::Mechanism::Fexit;
-    i += 2;
+  for (;;) {
+    if (i + 1 < argc && std::string(argv[i]) == "--mechanism") {
+      g_mechanism =
+          std::string(argv[i + 1]) == "kretprobe" ? origin::Mechanism::Kretprobe : origin::Mechanism::Fexit;
+      i += 2;
+    } else if (i < argc && std::string(argv[i]) == "--by-name") {
+      g_by_name = true;
+      i++;
+    } else {
+      break;
+    }
   }
   std::string verb = i < argc ? argv[i] : "list";
   std::string arg = i + 1 < argc ? argv[i + 1] : "";
@@ -585,6 +657,15 @@ int main(int argc, char** argv) {
     }
     printf("%d/%d cases passed\n", ran - failed, ran);
     return failed ? 1 : 0;
+  }
+  if (verb == "bench-learned") {
+    int failed = 0, ran = 0;
+    for (const auto& c : catalogue())
+      if (arg.empty() || arg == "all" || arg == c.name) {
+        ran++;
+        failed += bench_learned(c) != 0;
+      }
+    return !ran ? 2 : failed ? 1 : 0;
   }
   if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), false);
   if (verb == "bench-attach-keep") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), true);

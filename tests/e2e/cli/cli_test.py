@@ -358,6 +358,38 @@ class Doctor(unittest.TestCase):
             self.assertIn(r["available"], ("yes", "no", "unknown"))
 
 
+class KernelOrigin(unittest.TestCase):
+    def test_refused_kernel_says_why_once_and_the_run_is_unchanged(self):
+        """--kernel where the kernel refuses both fexit and kprobes (doctor says so): one
+        warning line naming both, the command runs once, status, trace and verdict as without it."""
+        p = subprocess.run([WHYFAIL, "doctor", "--json"], stdout=subprocess.PIPE, timeout=TIMEOUT)
+        rows = {r["name"]: r["available"] for r in json_records(p.stdout)}
+        if rows.get("fexit") != "no" or rows.get("kprobes") != "no":
+            self.skipTest(f"this kernel may allow --kernel (fexit {rows.get('fexit')}, kprobes "
+                          f"{rows.get('kprobes')}): the lab (tests/kernel-lab) tests that side")
+        missing = "/nonexistent/whyfail-e2e-kernel"
+        with tempfile.TemporaryDirectory(prefix="whyfail-e2e-") as d:
+            runs = os.path.join(d, "runs")
+            argv = ["sh", "-c", f"echo run >> {runs}; cat {missing} 2>/dev/null; exit 3"]
+            status, _, err, trace = run_traced(["--kernel", "--"] + argv)
+            with open(runs) as f:
+                self.assertEqual(f.read().count("run"), 1, "the command ran more than once")
+            os.unlink(runs)
+            plain_status, _, plain_err, plain_trace = run_traced(["--"] + argv)
+        self.assertEqual(status, direct_status(["sh", "-c", "exit 3"]))
+        self.assertEqual(status, plain_status)
+        warnings = [l for l in err.splitlines() if "--kernel" in l]
+        self.assertEqual(len(warnings), 1, err)
+        self.assertIn("fexit", warnings[0])
+        self.assertIn("kretprobe", warnings[0])
+        self.assertTrue(warnings[0].endswith("tracing without it"), warnings[0])
+        self.assertEqual([l for l in err.splitlines() if "--kernel" not in l], plain_err.splitlines())
+        for t in (trace.decode(), plain_trace.decode()):
+            self.assertTrue(any(f'"{missing}"' in l and "ENOENT" in l for l in t.splitlines()), t)
+            self.assertIn(missing, t[t.rindex("=== whyfail verdict ==="):])
+        self.assertNotIn("kernel:", trace.decode())
+
+
 def backend_usable():
     p = subprocess.run([WHYFAIL, f"--backend={BACKEND}", "--", "true"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, timeout=TIMEOUT)

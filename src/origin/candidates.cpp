@@ -166,6 +166,13 @@ const std::vector<DenyRule>& deny_rules() {
       {"array_map_*", "our array maps"},
       {"percpu_array_map_*", "our array maps"},
       {"bpf_map_*", "map operations our programs make"},
+      {"bpf_probe_read*", "helpers our programs call"},
+      {"copy_from_kernel_nofault*", "bpf_probe_read_kernel: the fexit program reads its trampoline frame with "
+                                    "it, so each traced return would record a dozen returns of its own reads"},
+      {"strncpy_from_kernel_nofault", "bpf_probe_read_kernel_str: helper our programs call"},
+      {"copy_from_user_nofault", "bpf_probe_read_user: the eBPF backend reads syscall arguments with it, "
+                                 "inside the traced syscall"},
+      {"strncpy_from_user_nofault", "bpf_probe_read_user_str: the eBPF backend reads paths with it"},
       {"bpf_prog_run*", "runs our programs: recursion"},
       {"trace_call_bpf", "runs kprobe programs: recursion"},
       {"bpf_trace_run*", "runs raw tracepoint programs: recursion"},

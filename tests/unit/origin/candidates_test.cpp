@@ -15,7 +15,8 @@ TEST(Glob, Matches) {
 
 TEST(Deny, TracerMachineryIsDeniedWithAReason) {
   for (const char* f : {"migrate_disable", "__bpf_prog_enter", "bpf_ringbuf_output", "_raw_spin_lock",
-                        "htab_map_lookup_elem", "rcu_read_lock_held", "ftrace_ops_list_func", "__cond_resched"}) {
+                        "htab_map_lookup_elem", "rcu_read_lock_held", "ftrace_ops_list_func", "__cond_resched",
+                        "copy_from_kernel_nofault", "copy_from_user_nofault"}) {
     const DenyRule* r = denied(f);
     ASSERT_NE(r, nullptr) << f;
     EXPECT_GT(std::string(r->why).size(), 5u);

@@ -124,6 +124,9 @@ std::string render_verdict_text(const VerdictReport& r, const Palette& p) {
       const std::string where = called_from(r.culprit->candidate->call);
       if (!where.empty()) out += "called from: " + where + "\n";
     }
+    // --kernel: where in the kernel the culprit's error was made, as under its trace line.
+    if (r.culprit->candidate && r.culprit->candidate->call.kernel)
+      out += render_kernel_origin(*r.culprit->candidate->call.kernel);
     if (!end.empty()) out += end + ".\n";
   } else if (failed) {
     out += fmt::format("{}; no failed system call explains it.\n", end.empty() ? program + " failed" : end);

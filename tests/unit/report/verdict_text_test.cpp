@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "report/text.h"
+
 namespace whyfail::report {
 namespace {
 
@@ -32,6 +34,39 @@ TEST(VerdictText, NamesProgramCallObjectAndCause) {
   EXPECT_NE(text.find("confidence: 0.90"), std::string::npos);
   EXPECT_NE(text.find("  - stderr names its path"), std::string::npos);
   EXPECT_NE(text.find("The command exited with status 1."), std::string::npos) << text;
+}
+
+// --kernel: the culprit's kernel origin is in the verdict too, as under its trace line.
+TEST(VerdictText, CulpritCarriesItsKernelOrigin) {
+  culprit::Verdict v;
+  v.command_failed = true;
+  v.program = "mkdir";
+  culprit::Candidate c;
+  c.call.ret = -17;
+  trace::KernelOrigin k;
+  k.found = true;
+  k.mechanism = "fexit";
+  for (const char* f : {"filename_create", "do_mkdirat", "__x64_sys_mkdir"}) {
+    trace::KernelFrame frame;
+    frame.function = f;
+    k.chain.push_back(frame);
+  }
+  k.origin = k.chain.front();
+  c.call.kernel = k;
+  v.culprit = c;
+  VerdictReport r;
+  r.verdict = &v;
+  decode::DecodedCall call;
+  call.name = "mkdir";
+  call.err = 17;
+  r.culprit = DecodedCandidate{&*v.culprit, call};
+  r.outcome = trace::RunOutcome{true, false, 1, 0, false};
+  const std::string text = render_verdict_text(r, Palette{});
+  const auto because = text.find("mkdir failed because");
+  const auto origin = text.find(render_kernel_origin(k));
+  ASSERT_NE(origin, std::string::npos) << text;
+  EXPECT_LT(because, origin) << text;
+  EXPECT_NE(text.find("filename_create <- do_mkdirat <- __x64_sys_mkdir"), std::string::npos) << text;
 }
 
 TEST(VerdictText, SuccessSaysSo) {

@@ -11,6 +11,8 @@
 //   origin_lab bench-learned [CASE|all]                  attach each case's learned candidate set
 //   origin_lab bench-attach-keep N|all                   the same, then stay attached (no detach)
 //   origin_lab bench-slowdown N [ROUNDS]                 untraced syscall loop, armed vs not (medians)
+//   origin_lab bench-slowdown learned [ROUNDS]           the same on the loop's own learned set, each
+//                                                        round arming and detaching (per-round ratios)
 //   origin_lab unavailable                               the Error a refusing kernel gives
 //   origin_lab symbolize VMLINUX FUNC+0xOFF...           (host) file:line from a debug vmlinux
 //   origin_lab run [--funcs GLOBS] -- CMD ARGS...        what --kernel does: learn, arm, run CMD,
@@ -431,27 +433,32 @@ void print_attach(const char* what, const std::string& extra, const origin::Atta
 }
 
 // Arms the learned candidate set of a case (what `--kernel` attaches for
-// that syscall: "all candidates" in practice), times attach and detach.
+// that syscall: "all candidates" in practice), times attach and detach;
+// without --mechanism, with each mechanism in turn on the same set.
 int bench_learned(const Case& c) {
   printf("== %s\n", c.name);
   Worker w = Worker::start(c);
   auto set = learn_case(c, w);
   if (!set) return 1;
-  origin::ArmOptions ao;
-  ao.functions = set->chosen;
-  ao.mechanism = g_mechanism;
-  ao.kretprobe_by_name = g_by_name;
-  double t0 = now_s();
-  auto tracer = origin::OriginTracer::arm(ao, kallsyms());
-  double armed = now_s() - t0;
-  if (!tracer) {
-    printf("arm failed: %s\n", tracer.error().message().c_str());
-    return 1;
+  std::vector<origin::Mechanism> mechanisms = {origin::Mechanism::Fexit, origin::Mechanism::Kretprobe};
+  if (g_mechanism) mechanisms = {*g_mechanism};
+  for (origin::Mechanism m : mechanisms) {
+    origin::ArmOptions ao;
+    ao.functions = set->chosen;
+    ao.mechanism = m;
+    ao.kretprobe_by_name = g_by_name;
+    double t0 = now_s();
+    auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+    double armed = now_s() - t0;
+    if (!tracer) {
+      printf("arm failed: %s\n", tracer.error().message().c_str());
+      return 1;
+    }
+    const origin::AttachStats st = (*tracer)->stats();
+    double t1 = now_s();
+    tracer->reset();
+    print_attach("learned", std::string(" case=") + c.name, st, armed, now_s() - t1);
   }
-  const origin::AttachStats st = (*tracer)->stats();
-  double t1 = now_s();
-  tracer->reset();
-  print_attach("learned", std::string(" case=") + c.name, st, armed, now_s() - t1);
   return 0;
 }
 
@@ -500,6 +507,12 @@ double syscall_loop(int iterations) {
     syscall(SYS_getppid);
   }
   return now_s() - t0;
+}
+
+std::string fmt_ratio(double r) {
+  char b[32];
+  snprintf(b, sizeof b, "%.2f", r);
+  return b;
 }
 
 double median(std::vector<double> v) {
@@ -552,6 +565,100 @@ int bench_slowdown(size_t n, int rounds) {
          "success_kept=%llu\n",
          mech.c_str(), funcs.size(), attached, rounds, iters, b, median(pre), median(post), o, o / b, t, t / b,
          (unsigned long long)c.committed, (unsigned long long)c.discarded, (unsigned long long)c.success_kept);
+  return 0;
+}
+
+// The functions the syscall loop itself runs through, learned as --kernel
+// learns a command's (function_graph on a child running the loop): what
+// --kernel arms when the traced command makes the same syscalls as the
+// untraced process it slows down, the case that costs most.
+std::optional<std::vector<origin::Candidate>> learn_loop() {
+  int go[2];
+  if (pipe(go)) return std::nullopt;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(go[1]);
+    char c;
+    if (read(go[0], &c, 1) != 1) _exit(1);
+    syscall_loop(20);
+    _exit(0);
+  }
+  close(go[0]);
+  auto rec = origin::FunctionGraphRecorder::start({{pid}, {}, 16, 8192});
+  if (write(go[1], "g", 1) != 1) {}
+  close(go[1]);
+  waitpid(pid, nullptr, 0);
+  if (!rec) {
+    printf("learning the loop failed: %s\n", rec.error().message().c_str());
+    return std::nullopt;
+  }
+  auto learned = rec->stop();
+  if (!learned) return std::nullopt;
+  auto set = origin::select_candidates({*learned, 3000});
+  if (!set) return std::nullopt;
+  printf("the loop: learned %zu functions, %zu candidates\n", learned->size(), set->chosen.size());
+  return set->chosen;
+}
+
+// The loop's own learned set, each round in one go: not armed, armed for
+// another process, traced itself, then detached; fexit and kretprobes
+// alternate round by round. Every armed time is divided by the same round's
+// unarmed time, so a host that speeds up or slows down between rounds
+// changes no ratio; the medians of those ratios are printed.
+int bench_slowdown_learned(int rounds) {
+  const int iters = 5000;
+  syscall_loop(iters);  // warm up (TCG translates the paths once)
+  auto funcs = learn_loop();
+  if (!funcs) return 1;
+  pid_t other = fork();
+  if (other == 0) {
+    pause();
+    _exit(0);
+  }
+  struct Series {
+    std::vector<double> base, other_r, self_r;
+    size_t attached = 0;
+  };
+  std::vector<origin::Mechanism> mechanisms = {origin::Mechanism::Fexit, origin::Mechanism::Kretprobe};
+  if (g_mechanism) mechanisms = {*g_mechanism};
+  std::vector<Series> series(mechanisms.size());
+  for (int r = 0; r < rounds; r++) {
+    for (size_t m = 0; m < mechanisms.size(); m++) {
+      double base = syscall_loop(iters);
+      origin::ArmOptions ao;
+      ao.functions = *funcs;
+      ao.mechanism = mechanisms[m];
+      auto tracer = origin::OriginTracer::arm(ao, kallsyms());
+      if (!tracer) {
+        printf("arm failed: %s\n", tracer.error().message().c_str());
+        kill(other, SIGKILL);
+        return 1;
+      }
+      (void)(*tracer)->trace_process(other);
+      double o = syscall_loop(iters);
+      (void)(*tracer)->trace_process(getpid());
+      double t = syscall_loop(iters);
+      (*tracer)->untrace_process(getpid());
+      series[m].attached = (*tracer)->stats().attached;
+      tracer->reset();
+      series[m].base.push_back(base);
+      series[m].other_r.push_back(o / base);
+      series[m].self_r.push_back(t / base);
+    }
+  }
+  kill(other, SIGKILL);
+  waitpid(other, nullptr, 0);
+  for (size_t m = 0; m < mechanisms.size(); m++) {
+    const Series& sr = series[m];
+    std::string all;
+    for (size_t r = 0; r < sr.other_r.size(); r++)
+      all += fmt_ratio(sr.other_r[r]) + "/" + fmt_ratio(sr.self_r[r]) + " ";
+    printf("BENCH slowdown mechanism=%s n=%zu attached=%zu rounds=%d iterations=%d base=%.3fs "
+           "armed_other=%.3fs ratio=%.2f traced_self=%.3fs ratio=%.2f learned=loop per_round=%s\n",
+           origin::mechanism_name(mechanisms[m]), funcs->size(), sr.attached, rounds, iters, median(sr.base),
+           median(sr.base) * median(sr.other_r), median(sr.other_r), median(sr.base) * median(sr.self_r),
+           median(sr.self_r), all.c_str());
+  }
   return 0;
 }
 
@@ -669,6 +776,8 @@ int main(int argc, char** argv) {
   }
   if (verb == "bench-attach") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), false);
   if (verb == "bench-attach-keep") return bench_attach(arg == "all" ? size_t(1) << 20 : std::stoul(arg), true);
+  if (verb == "bench-slowdown" && arg == "learned")
+    return bench_slowdown_learned(i + 2 < argc ? std::atoi(argv[i + 2]) : 5);
   if (verb == "bench-slowdown")
     return bench_slowdown(arg.empty() ? 1000 : std::stoul(arg), i + 2 < argc ? std::atoi(argv[i + 2]) : 5);
   if (verb == "run") {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --kernel in the kernel lab (qemu TCG, Debian's 6.1: fexit and kretprobes
-# work there, not on this project's CI kernel). Prints ratios only: TCG on a
-# shared host inflates every absolute time.
+# work there, not on this project's CI kernel). Prints ratios: absolute times
+# are TCG's, in guest time counted by instructions (see WHYFAIL_LAB_QEMU).
 #
 #   bench/run-origin-bench.sh [attach|learned|slowdown|slowdown-n|all-attach]...
 #                                                   (default: attach learned slowdown)
@@ -35,6 +35,11 @@
 #               ORIGIN_BENCH_ALL_MECHANISM=kretprobe for kretprobes.
 # Environment: ORIGIN_LAB=path/to/origin_lab (default build/tests/kernel-lab/origin_lab).
 set -euo pipefail
+# The guest's clocks count instructions (2^4 ns each), not host time: other
+# builds on the host then change no figure (wall-clock rounds of the same
+# loop varied 2.5-18x under load; instruction-counted ones agree to 1%).
+# WHYFAIL_LAB_QEMU= (empty) measures host time instead.
+export WHYFAIL_LAB_QEMU="${WHYFAIL_LAB_QEMU--icount shift=4,sleep=off}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 lab="$root/tests/kernel-lab/run-lab.sh"
@@ -60,7 +65,7 @@ slowdown_ratios() {
 # BENCH attach|learned lines -> medians per variant and N, and the ratios.
 summarize_attach() { python3 "$here/origin_summary.py" "$1"; }
 
-echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs); qemu: ${WHYFAIL_LAB_QEMU:-host time}"
 for w in "${what[@]}"; do
   case "$w" in
     attach)

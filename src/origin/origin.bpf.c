@@ -175,11 +175,17 @@ int on_thread_exit(struct bpf_raw_tracepoint_args *ctx) {
   return 0;
 }
 
-/* Common to both return programs: the thread check first, then append. */
-static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp, __u64 caller) {
+/* Common to both return programs, and first in each: the thread's open
+ * record, or null when the thread is not inside a traced syscall (every
+ * other process on the machine: nothing else must run for them). */
+static __always_inline struct wf_origin_record *open_record(void) {
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct wf_origin_record *r = bpf_map_lookup_elem(&records, &tid);
-  if (!r || !r->active) return;
+  return r && r->active ? r : 0;
+}
+
+static __always_inline void record_return(struct wf_origin_record *r, __u64 ip, __u64 ret, __u64 sp,
+                                          __u64 caller) {
   /* An interrupt taken during the syscall runs on another stack: its
    * function returns are not the syscall's. */
   if (sp < r->stack_lo || sp >= r->stack_hi) {
@@ -202,6 +208,10 @@ static __always_inline void record_return(__u64 ip, __u64 ret, __u64 sp, __u64 c
  * given here is only the placeholder libbpf needs to open the object. */
 SEC("fexit/do_sys_openat2")
 int on_fexit(void *ctx) {
+  /* The thread check before the frame reads below: two probe reads on every
+   * return of every process made an untraced process measurably slower. */
+  struct wf_origin_record *r = open_record();
+  if (!r) return 0;
   __u64 marker = 0;
   __u64 ret = 0;
   bpf_get_func_ret(ctx, &ret);
@@ -218,7 +228,7 @@ int on_fexit(void *ctx) {
   __u64 rbp = ctx_val + nargs * 8 + 8;
   __u64 caller = 0;
   bpf_probe_read_kernel(&caller, sizeof caller, (void *)(rbp + 16));
-  record_return(bpf_get_func_ip(ctx), ret, (__u64)&marker, caller);
+  record_return(r, bpf_get_func_ip(ctx), ret, (__u64)&marker, caller);
   return 0;
 }
 
@@ -227,6 +237,8 @@ int on_fexit(void *ctx) {
 SEC("kretprobe")
 int on_kretprobe(struct pt_regs *ctx) {
   /* The kretprobe handler has put the real return address back into ip. */
-  record_return(bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), PT_REGS_SP(ctx), PT_REGS_IP(ctx));
+  struct wf_origin_record *r = open_record();
+  if (!r) return 0;
+  record_return(r, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), PT_REGS_SP(ctx), PT_REGS_IP(ctx));
   return 0;
 }

@@ -10,6 +10,9 @@
 #   library ldd lists (so build outputs linked against libbpf, libdw... run).
 # --file copies any file to DST (absolute path) in the guest.
 # COMMAND runs under /bin/sh -c in the guest, cwd /, PATH=/bin:/sbin.
+# WHYFAIL_LAB_APPEND adds to the kernel command line, WHYFAIL_LAB_QEMU to
+# qemu's (e.g. "-icount shift=4,sleep=off": the guest's clocks then count
+# instructions, not host time, for benchmarks on a loaded host).
 #
 # Exit status: the guest command's status; 124 when the guest did not finish
 # within --timeout (or printed no result marker); 77 when the lab cannot run
@@ -124,7 +127,7 @@ nice -n 10 timeout --kill-after=5 "$timeout_s" "$qemu" \
   -accel tcg -m 1G -smp 1 -nographic -no-reboot -nodefaults -serial stdio \
   -kernel "$kernel" -initrd "$work/initramfs.gz" \
   -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init ${WHYFAIL_LAB_APPEND:-}" \
-  </dev/null >"$work/console.log" 2>&1
+  ${WHYFAIL_LAB_QEMU:-} </dev/null >"$work/console.log" 2>&1
 qemu_rc=$?
 set -e
 end=$(date +%s.%N)

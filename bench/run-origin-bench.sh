@@ -35,11 +35,13 @@
 #               ORIGIN_BENCH_ALL_MECHANISM=kretprobe for kretprobes.
 # Environment: ORIGIN_LAB=path/to/origin_lab (default build/tests/kernel-lab/origin_lab).
 set -euo pipefail
-# The guest's clocks count instructions (2^4 ns each), not host time: other
-# builds on the host then change no figure (wall-clock rounds of the same
-# loop varied 2.5-18x under load; instruction-counted ones agree to 1%).
-# WHYFAIL_LAB_QEMU= (empty) measures host time instead.
-export WHYFAIL_LAB_QEMU="${WHYFAIL_LAB_QEMU--icount shift=4,sleep=off}"
+# The guest's clock counts instructions, 1 ns each (shift=0: the order of a
+# real CPU, so that timer waits such as RCU grace periods weigh about as on
+# hardware), not host time: other builds on the host then change no figure
+# (wall-clock rounds of the same loop varied 2.5-18x under load;
+# instruction-counted ones agree to 1%). WHYFAIL_LAB_QEMU= (empty) measures
+# host time instead.
+export WHYFAIL_LAB_QEMU="${WHYFAIL_LAB_QEMU--icount shift=0,sleep=off}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 lab="$root/tests/kernel-lab/run-lab.sh"

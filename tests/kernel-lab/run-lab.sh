@@ -11,8 +11,8 @@
 # --file copies any file to DST (absolute path) in the guest.
 # COMMAND runs under /bin/sh -c in the guest, cwd /, PATH=/bin:/sbin.
 # WHYFAIL_LAB_APPEND adds to the kernel command line, WHYFAIL_LAB_QEMU to
-# qemu's (e.g. "-icount shift=4,sleep=off": the guest's clocks then count
-# instructions, not host time, for benchmarks on a loaded host).
+# qemu's (e.g. "-icount shift=0,sleep=off": the guest's clocks then count
+# instructions, 1 ns each, not host time, for benchmarks on a loaded host).
 #
 # Exit status: the guest command's status; 124 when the guest did not finish
 # within --timeout (or printed no result marker); 77 when the lab cannot run

@@ -95,6 +95,9 @@ trace::TraceSpec build_trace_spec(const Options& options, const SyscallFilter& d
   spec.string_limit = options.string_limit;
   spec.only_failures = options.status == StatusFilter::Failed && !options.summary;
   spec.user_stacks = options.user_stacks;
+  // Times leave whyfail only through these; the culprit does not read them.
+  spec.timestamps = options.json || options.timestamps != report::Timestamps::None || options.relative ||
+                    options.durations || options.summary;
   spec.system_wide = options.system;
   spec.comm_filter = options.comm_filter;
   spec.pid_filter = options.pid_filter;

@@ -34,6 +34,9 @@ struct TraceSpec {
   std::size_t message_limit = 4096;   // bytes captured from successful writes in only_failures mode:
                                       // the program's own error messages, which the culprit reads
   bool user_stacks = false;           // -k
+  bool timestamps = true;             // the consumer shows or exports event times (-t, -r, -T, -c,
+                                      // JSON): when false a backend may skip reading the clock
+                                      // per call and stamp events when it reads them instead
   uid_t run_as_uid = static_cast<uid_t>(-1);  // -u USER
   gid_t run_as_gid = static_cast<gid_t>(-1);
   // -e inject=/fault=/delay= (ptrace backend only; docs/injection.md). Their

@@ -147,6 +147,7 @@ void BpfBackend::report_lost(SyscallsLoader& l, EventSink& sink) {
 
 void BpfBackend::drain(SyscallsLoader& l) {
   for (int i = 0; i < 1000; ++i) {
+    converter_.set_read_time(monotonic_ns());
     auto n = l.poll(0);
     if (!n || *n == 0 || sink_error_) break;
   }
@@ -173,6 +174,7 @@ Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
   o.only_failures = spec.only_failures;
   o.user_stacks = spec.user_stacks;
   o.use_stash = needs_entry_stash(spec);
+  o.timestamps = spec.timestamps;
   o.errnos = spec.errno_filter;
   o.comms = spec.comm_filter;
   o.uids = spec.uid_filter;
@@ -242,7 +244,12 @@ Result<RunOutcome> BpfBackend::run(const TraceSpec& spec, EventSink& sink) {
   auto next_prune = started + kPrunePeriod;
   bool stopped = false;
   for (;;) {
-    auto n = l.poll(kPollMs);
+    // Records the kernel did not stamp get the time this pass starts reading
+    // (at most kPollMs after they were submitted, more only when the reader
+    // falls behind).
+    if (auto w = l.wait(kPollMs); !w) return tl::unexpected(w.error());
+    converter_.set_read_time(monotonic_ns());
+    auto n = l.poll(0);
     if (sink_error_) std::rethrow_exception(sink_error_);
     if (!n) return tl::unexpected(n.error());
     const auto now = Clock::now();

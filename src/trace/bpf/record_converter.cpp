@@ -167,8 +167,10 @@ std::optional<Event> RecordConverter::syscall(const uint8_t* p, std::size_t size
   for (int i = 0; i < 6; ++i) e.args[i] = r.args[i];
   e.ret = r.ret;
   e.finished = true;
-  e.exit_ns = r.h.ts_ns;
-  e.enter_ns = r.enter_ns != 0 ? r.enter_ns : r.h.ts_ns;
+  // 0: the kernel did not stamp it (LoaderOptions::timestamps off).
+  const uint64_t ts = r.h.ts_ns != 0 ? r.h.ts_ns : read_ns_;
+  e.exit_ns = ts;
+  e.enter_ns = r.enter_ns != 0 ? r.enter_ns : ts;
 
   std::size_t off = sizeof r;
   for (unsigned c = 0; c < r.ncaps; ++c) {

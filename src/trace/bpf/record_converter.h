@@ -18,6 +18,9 @@ class RecordConverter {
   // -k frames the kernel gave with a build-id, and as a bare address (status IP).
   uint64_t stack_ids_valid() const { return stack_ids_valid_; }
   uint64_t stack_ids_ip() const { return stack_ids_ip_; }
+  // CLOCK_MONOTONIC of the current read: the time of syscall records the
+  // kernel did not stamp (timestamps off).
+  void set_read_time(uint64_t ns) { read_ns_ = ns; }
 
  private:
   std::optional<Event> syscall(const uint8_t* p, std::size_t size);
@@ -27,6 +30,7 @@ class RecordConverter {
   uint64_t malformed_ = 0;
   uint64_t stack_ids_valid_ = 0;
   uint64_t stack_ids_ip_ = 0;
+  uint64_t read_ns_ = 0;
 };
 
 }  // namespace whyfail::trace::bpf

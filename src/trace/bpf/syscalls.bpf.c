@@ -27,6 +27,15 @@ const volatile __u8 user_stacks = 0;
 const volatile __u8 use_stash = 0;
 const volatile __u32 self_tgid = 0;     // whyfail itself: never reported system-wide
 const volatile __u64 wakeup_bytes = 0;  // wake the reader once this much is pending
+// Stamp syscall records with bpf_ktime_get_ns(). Off when nothing shows or
+// exports the times: on this project's VM the clock read costs more than
+// the rest of a record (kvm-clock through a paravirtual clocksource).
+const volatile __u8 timestamps = 1;
+// The first traced process (the launched command, or the first -p pid),
+// compared before the `traced` hash is looked up: its syscalls, usually most
+// of them, skip the hash. Also in the hash (which says when the run ends).
+// Set by the loader before attach, reset when that process exits. -1: none.
+__u32 root_tgid = (__u32)-1;
 
 // x86_64 syscall numbers and kernel constants these programs test for.
 #define NR_RT_SIGRETURN 15
@@ -133,7 +142,7 @@ static __always_inline void count(__u32 which) {
 }
 
 static __always_inline bool is_traced(__u32 tgid) {
-  if (filter_pids) return bpf_map_lookup_elem(&traced, &tgid) != NULL;
+  if (filter_pids) return tgid == root_tgid || bpf_map_lookup_elem(&traced, &tgid) != NULL;
   return tgid != self_tgid;
 }
 
@@ -530,7 +539,7 @@ static __always_inline int report_sys_exit(void *ctx, struct pt_regs *regs, long
   struct scratch *s = bpf_map_lookup_elem(&scratch_map, &key);
   if (!s) return 0;
   s->rec.h.type = dying ? WF_REC_NOEXIT : WF_REC_SYSCALL;
-  s->rec.h.ts_ns = bpf_ktime_get_ns();
+  s->rec.h.ts_ns = timestamps ? bpf_ktime_get_ns() : 0;
   s->rec.pid = tgid;
   s->rec.tid = (__u32)pt;
   s->rec.ret = ret;
@@ -700,6 +709,7 @@ int BPF_PROG(on_exit, struct task_struct *p) {
   // Submitted before removal: once the loader sees the set empty, every
   // record of the process is already in the ring buffer.
   if (group_dead && filter_pids) bpf_map_delete_elem(&traced, &tgid);
+  if (group_dead && tgid == root_tgid) root_tgid = (__u32)-1;
   if (group_dead) bpf_map_delete_elem(&fatal_tid, &tgid);
   if (use_stash) {
     __u32 tid = p->pid;

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::size_t kDefaultRingBytes = 8u << 20;  // 8 MiB: a 10 ms poll gap at ~1M failures/s
 constexpr std::size_t kMaxMessages = 4096;
+constexpr uint32_t kNoRoot = UINT32_MAX;  // root_tgid in syscalls.bpf.c: no process
 
 std::mutex g_msg_mu;
 std::string g_messages;
@@ -82,7 +83,6 @@ std::string libbpf_last_messages() {
 }
 
 void SyscallsLoader::SkelDeleter::operator()(struct syscalls* s) const { syscalls__destroy(s); }
-void SyscallsLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_buffer__free(r); }
 
 SyscallsLoader::~SyscallsLoader() = default;
 
@@ -106,6 +106,7 @@ Result<std::unique_ptr<SyscallsLoader>> SyscallsLoader::load(const LoaderOptions
   s->rodata->filter_uid = !o.uids.empty();
   s->rodata->user_stacks = o.user_stacks;
   s->rodata->use_stash = o.use_stash;
+  s->rodata->timestamps = o.timestamps;
   s->rodata->self_tgid = o.self_tgid;
   l->ring_bytes_ = ring_size(o.ring_bytes);
   // Wake the reader early only when a quarter of the ring is pending.
@@ -150,8 +151,9 @@ Result<std::unique_ptr<SyscallsLoader>> SyscallsLoader::load(const LoaderOptions
     if (rc) return fail(err_of(rc), "filling the BPF uid filter", "at most 64 --uid values");
   }
 
-  l->ring_.reset(ring_buffer__new(bpf_map__fd(s->maps.rb), &SyscallsLoader::on_sample, l.get(), nullptr));
-  if (!l->ring_) return fail(errno ? errno : EINVAL, "ring_buffer__new");
+  auto ring = RingReader::open(bpf_map__fd(s->maps.rb), &SyscallsLoader::on_sample, l.get());
+  if (!ring) return tl::unexpected(ring.error());
+  l->ring_ = std::move(*ring);
   return l;
 }
 
@@ -175,12 +177,14 @@ Result<void> SyscallsLoader::add_traced(pid_t tgid) {
   uint8_t one = 1;
   int rc = bpf_map__update_elem(skel_->maps.traced, &k, sizeof k, &one, sizeof one, BPF_ANY);
   if (rc) return fail(err_of(rc), "adding pid " + std::to_string(tgid) + " to the traced set");
+  if (skel_->data->root_tgid == kNoRoot) skel_->data->root_tgid = k;  // the fast path of is_traced()
   return {};
 }
 
 void SyscallsLoader::remove_traced(pid_t tgid) {
   uint32_t k = static_cast<uint32_t>(tgid);
   bpf_map__delete_elem(skel_->maps.traced, &k, sizeof k, 0);
+  if (skel_->data->root_tgid == k) skel_->data->root_tgid = kNoRoot;
 }
 
 std::vector<pid_t> SyscallsLoader::traced() const {
@@ -201,13 +205,9 @@ bool SyscallsLoader::traced_empty() const {
 }
 
 Result<int> SyscallsLoader::poll(int timeout_ms) {
-  int n = ring_buffer__poll(ring_.get(), timeout_ms);
-  if (n < 0 && n != -EINTR) return fail(-n, "polling the BPF ring buffer");
   // Records are submitted without a wakeup (see rb_flags in syscalls.bpf.c):
-  // epoll may say nothing while data is pending, so always drain.
-  int m = ring_buffer__consume(ring_.get());
-  if (m < 0 && m != -EINTR) return fail(-m, "reading the BPF ring buffer");
-  return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+  // the reader drains whether or not epoll said anything.
+  return ring_->poll(timeout_ms);
 }
 
 std::array<uint64_t, WF_CNT_MAX> SyscallsLoader::counters() const {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "ring_reader.h"
 #include "syscalls_abi.h"
 #include "util/result.h"
 
 struct syscalls;     // the skeleton (syscalls.skel.h)
-struct ring_buffer;  // libbpf
 
 namespace whyfail::trace::bpf {
 
@@ -27,6 +27,7 @@ struct LoaderOptions {
   bool only_failures = true;
   bool user_stacks = false;
   bool use_stash = false;      // load the sys_enter program (execve args of successful calls)
+  bool timestamps = true;      // stamp syscall records in the kernel (else 0: see TraceSpec::timestamps)
   std::vector<int> errnos;     // empty: any
   std::vector<std::string> comms;
   std::vector<uid_t> uids;
@@ -36,7 +37,7 @@ struct LoaderOptions {
   std::vector<wf_rule> rules;  // WF_MAX_SYSCALLS entries
 };
 
-// Called once per ring-buffer record, from inside libbpf: must not throw.
+// Called once per ring-buffer record, from inside the ring reader: must not throw.
 using RecordHandler = std::function<void(const void* data, std::size_t size)>;
 
 class SyscallsLoader {
@@ -54,6 +55,8 @@ class SyscallsLoader {
 
   // Wait up to timeout_ms for records, then hand every pending one to the handler.
   Result<int> poll(int timeout_ms);
+  // Only the wait: poll(0) after it drains.
+  Result<void> wait(int timeout_ms) { return ring_->wait(timeout_ms); }
   // Per-counter totals over CPUs (enum wf_counter).
   std::array<uint64_t, WF_CNT_MAX> counters() const;
   std::size_t ring_bytes() const { return ring_bytes_; }
@@ -63,9 +66,8 @@ class SyscallsLoader {
   static int on_sample(void* ctx, void* data, std::size_t size);
 
   struct SkelDeleter { void operator()(struct syscalls* s) const; };
-  struct RingDeleter { void operator()(struct ring_buffer* r) const; };
   std::unique_ptr<struct syscalls, SkelDeleter> skel_;
-  std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
+  std::unique_ptr<RingReader> ring_;
   RecordHandler on_record_;
   std::size_t ring_bytes_ = 0;
   int ncpus_ = 1;

@@ -43,6 +43,24 @@ TEST(BuildTraceSpec, SummaryAndAllNeedEveryCall) {
   EXPECT_FALSE(spec.restricted);
 }
 
+// The kernel's clock read is skipped only where no time is shown or exported.
+TEST(BuildTraceSpec, TimesAreAskedForOnlyWhereTheyLeaveWhyfail) {
+  auto display = parse_syscall_filter({});
+  Options plain;
+  plain.command = {"true"};
+  EXPECT_FALSE(build_trace_spec(plain, *display).timestamps);
+  auto with = [&](auto set) {
+    Options o = plain;
+    set(o);
+    return build_trace_spec(o, *display).timestamps;
+  };
+  EXPECT_TRUE(with([](Options& o) { o.json = true; }));
+  EXPECT_TRUE(with([](Options& o) { o.timestamps = report::Timestamps::Micros; }));
+  EXPECT_TRUE(with([](Options& o) { o.relative = true; }));
+  EXPECT_TRUE(with([](Options& o) { o.durations = true; }));
+  EXPECT_TRUE(with([](Options& o) { o.summary = true; }));
+}
+
 TEST(BuildTraceSpec, SystemWideFields) {
   Options o;
   o.system = true;

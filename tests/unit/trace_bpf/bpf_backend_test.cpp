@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -261,6 +262,45 @@ TEST(BpfBackend, FloodedRingBufferLosesNothingSilently) {
                         sink.lost("ring buffer full (process events)");
   EXPECT_EQ(proc, 2u);
   EXPECT_EQ(backend->stats().lost, lost + sink.lost("ring buffer full (process events)"));
+}
+
+uint64_t monotonic_now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Stamped in the kernel or, with timestamps off, when read: either way a
+// CLOCK_MONOTONIC time within the run, never 0, never after it was delivered.
+TEST(BpfBackend, CallTimesWithAndWithoutKernelTimestamps) {
+  SKIP_UNLESS_BPF();
+  for (bool stamped : {true, false}) {
+    SCOPED_TRACE(stamped ? "kernel timestamps" : "time of reading");
+    TraceSpec spec;
+    spec.command = {prog("bpf_known_failures")};
+    spec.syscalls.set(SYS_openat);
+    spec.only_failures = true;
+    spec.timestamps = stamped;
+    auto backend = make_bpf_backend();
+    Collector sink;
+    std::vector<uint64_t> delivered_at;
+    sink.on_each = [&](const Event&) { delivered_at.push_back(monotonic_now_ns()); };
+    const uint64_t before = monotonic_now_ns();
+    ASSERT_TRUE(backend->run(spec, sink).has_value());
+    int calls = 0;
+    std::map<pid_t, uint64_t> last;  // per thread: threads on two CPUs interleave in the ring
+    for (std::size_t i = 0; i < sink.events.size(); ++i) {
+      const auto* e = std::get_if<SyscallEvent>(&sink.events[i]);
+      if (!e) continue;
+      ++calls;
+      EXPECT_GE(e->exit_ns, before);
+      EXPECT_LE(e->exit_ns, delivered_at[i]);
+      EXPECT_EQ(e->enter_ns, e->exit_ns);  // no entry stamp in failures-only mode
+      EXPECT_GE(e->exit_ns, last[e->tid]);  // a thread's calls in order
+      last[e->tid] = e->exit_ns;
+    }
+    EXPECT_GE(calls, 2);
+  }
 }
 
 TEST(BpfBackend, ErrnoFilterDropsOtherErrnosInTheKernel) {

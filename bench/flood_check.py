@@ -72,8 +72,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "whyfail.out")
         steps = max(1, total // step)
+        # Shell builtins only between steps: a grep per step would add a traced
+        # process (and its own failures) to the measurement each time.
         script = (f'i=0; while [ $i -lt {steps} ]; do "$0" {step} || exit 1; i=$((i+1)); '
-                  f'echo "flood: step=$i $(grep VmRSS /proc/$PPID/status)" >&2; done')
+                  f'while read -r k v; do case $k in VmRSS:) echo "flood: step=$i VmRSS: $v" >&2;; esac; '
+                  f'done < /proc/$PPID/status; done; exit 0')
         t0 = time.monotonic()
         p = subprocess.run([args.whyfail, "--backend=bpf", "-o", out, "--", "sh", "-c", script, args.failopen],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace whyfail::views {
 
@@ -24,34 +25,49 @@ std::string cgroup2_mount() {
   return "/sys/fs/cgroup";
 }
 
+bool is_cgroup2_dir(const std::string& path, struct stat& st) {
+  struct statfs fs {};
+  return statfs(path.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC && stat(path.c_str(), &st) == 0 &&
+         S_ISDIR(st.st_mode);
+}
+
 }  // namespace
 
 Result<CgroupFilter> resolve_cgroup(const std::string& arg) {
   const std::string root = cgroup2_mount();
-  const std::string hint = "pass a cgroup v2 directory, absolute or relative to " + root +
+  const std::string hint = "pass a cgroup v2 directory under " + root + ", absolute or relative to it" +
                            " (the path after 0:: in /proc/PID/cgroup)";
   if (arg.empty()) return fail(EINVAL, "--cgroup: empty path", hint);
-  std::string path = arg[0] == '/' && arg.rfind(root, 0) == 0 ? arg : root + "/" + arg;
+  // An absolute path is taken as it is, then (as /proc/PID/cgroup shows
+  // them) below the mount; a relative one below the mount only.
+  std::vector<std::string> tries;
+  if (arg[0] == '/') tries.push_back(arg);
+  if (arg.rfind(root, 0) != 0) tries.push_back(root + "/" + arg);
+  bool exists = false;
   char real[PATH_MAX];
-  if (!realpath(path.c_str(), real)) return fail(errno, "--cgroup " + arg, hint);
-  struct statfs fs {};
   struct stat st {};
-  if (statfs(real, &fs) != 0 || stat(real, &st) != 0) return fail(errno, "--cgroup " + arg, hint);
-  if (fs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode))
-    return fail(ENOTDIR, "--cgroup " + arg + ": not a cgroup v2 directory", hint);
+  bool found = false;
+  for (const std::string& t : tries) {
+    if (!realpath(t.c_str(), real)) continue;
+    exists = true;
+    if (is_cgroup2_dir(real, st)) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
+    if (exists) return fail(0, "--cgroup " + arg + ": not a cgroup v2 directory", hint);
+    return fail(ENOENT, "--cgroup " + arg, hint);
+  }
   CgroupFilter f;
   f.id = st.st_ino;
-  // Depth: parents on the same cgroup2 mount, up to its root.
-  std::string p = real;
-  while (p != "/") {
-    std::string up = p.substr(0, p.find_last_of('/'));
-    if (up.empty()) up = "/";
+  // Depth: parents on the same cgroup2 mount, up to its root (never "/").
+  std::string up = real;
+  for (std::size_t slash = up.rfind('/'); slash != std::string::npos && slash > 0; slash = up.rfind('/')) {
+    up.resize(slash);
     struct stat ust {};
-    struct statfs ufs {};
-    if (stat(up.c_str(), &ust) != 0 || statfs(up.c_str(), &ufs) != 0) break;
-    if (ust.st_dev != st.st_dev || ufs.f_type != CGROUP2_SUPER_MAGIC) break;
+    if (!is_cgroup2_dir(up, ust) || ust.st_dev != st.st_dev) break;
     ++f.level;
-    p = up;
   }
   return f;
 }

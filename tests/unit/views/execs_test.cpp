@@ -322,7 +322,14 @@ TEST(Execs, CgroupFilterKeepsOnlyExecsInsideTheCgroup) {
 }
 
 TEST(Execs, CgroupPathThatIsNotACgroupIsRefused) {
-  EXPECT_FALSE(whyfail::views::resolve_cgroup("/proc"));
+  auto proc = whyfail::views::resolve_cgroup("/proc");
+  ASSERT_FALSE(proc);
+  // One line: what is wrong with the path, and what to pass instead.
+  const std::string m = proc.error().message();
+  EXPECT_NE(m.find("/proc: not a cgroup v2 directory"), std::string::npos) << m;
+  EXPECT_NE(m.find("pass a cgroup v2 directory under /sys/fs/cgroup"), std::string::npos) << m;
+  EXPECT_NE(m.find("/proc/PID/cgroup"), std::string::npos) << m;
+  EXPECT_EQ(m.find('\n'), std::string::npos) << m;
   EXPECT_FALSE(whyfail::views::resolve_cgroup("whyfail-no-such-cgroup-dir"));
   EXPECT_FALSE(whyfail::views::resolve_cgroup(""));
 }

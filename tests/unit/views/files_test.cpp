@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "temp_cgroup.h"
 #include "trace/bpf/process_launch.h"
+#include "views/cgroup_filter.h"
 #include "views/files_abi.h"
 #include "views/files_loader.h"
 
@@ -182,4 +184,45 @@ TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
   EXPECT_EQ(r.counters[WF_FILES_CNT_LOST], 0u);
   EXPECT_EQ(r.counters[WF_FILES_CNT_MISMATCH], 0u);
   fs::remove_all(dir);
+}
+
+// --cgroup: system-wide, two children open a missing file each, one from
+// inside a fresh cgroup v2 directory: only its calls are reported.
+TEST(Files, CgroupFilterKeepsOnlyCallsInsideTheCgroup) {
+  TempCgroup cg("files-test");
+  if (!cg.skip.empty()) GTEST_SKIP() << cg.skip;
+  auto filter = whyfail::views::resolve_cgroup(cg.name);
+  ASSERT_TRUE(filter) << filter.error().message();
+  std::vector<FileEvent> events;
+  auto l = FilesLoader::load(getpid(), false, 0, [&](const void* d, std::size_t n) {
+    auto e = whyfail::views::decode_file(d, n, 0);
+    if (e) events.push_back(*e);
+  }, *filter);
+  if (!l) GTEST_SKIP() << l.error().message();
+  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  const std::string inside = "/nonexistent-whyfail-cgroup/inside-" + std::to_string(getpid());
+  const std::string outside = "/nonexistent-whyfail-cgroup/outside-" + std::to_string(getpid());
+  auto run = [&](bool in, const std::string& path) {
+    pid_t c = fork();
+    if (c == 0) {
+      if (in && !cg.enter()) _exit(3);
+      for (int i = 0; i < 3; ++i) open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      _exit(0);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "child " << (in ? "inside" : "outside");
+    return c;
+  };
+  pid_t in = run(true, inside);
+  pid_t out = run(false, outside);
+  for (int i = 0; i < 10; ++i) (void)(*l)->poll(20);
+  int opens_in = 0;
+  for (const FileEvent& e : events) {
+    EXPECT_EQ(e.pid, in) << whyfail::views::file_text(e);  // nothing from outside the cgroup
+    if (e.path[0].present && e.path[0].path == inside && e.ret == -ENOENT) ++opens_in;
+    EXPECT_FALSE(e.path[0].present && e.path[0].path == outside);
+  }
+  (void)out;
+  EXPECT_EQ(opens_in, 3);
 }

@@ -19,7 +19,9 @@
 #include <sstream>
 #include <string>
 
+#include "temp_cgroup.h"
 #include "trace/bpf/process_launch.h"
+#include "views/cgroup_filter.h"
 #include "views/sched_abi.h"
 #include "views/sched_loader.h"
 
@@ -27,7 +29,7 @@ using whyfail::views::SchedLoader;
 
 TEST(Sched, SleeperNextToPinnedHogsWaits) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
-  auto l = SchedLoader::load({0, true, false}, [](const void*, std::size_t) {});
+  auto l = SchedLoader::load({0, true, false, {}}, [](const void*, std::size_t) {});
   if (!l) GTEST_SKIP() << l.error().message();
   std::string out = "/tmp/views-sched." + std::to_string(getpid());
   int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -194,4 +196,40 @@ TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
     EXPECT_LE(a > b ? a - b : b - a, tol) << "pid " << pid << ": whyfail " << a << ", bpftrace " << b
                                           << "\n" << bt.text;
   }
+}
+
+// --cgroup: system-wide, two children sleep and wake 20 times each, one from
+// inside a fresh cgroup v2 directory: only its waits are counted.
+TEST(Sched, CgroupFilterKeepsOnlyWaitsInsideTheCgroup) {
+  TempCgroup cg("sched-test");
+  if (!cg.skip.empty()) GTEST_SKIP() << cg.skip;
+  auto filter = whyfail::views::resolve_cgroup(cg.name);
+  ASSERT_TRUE(filter) << filter.error().message();
+  whyfail::views::SchedLoaderOptions o;
+  o.cgroup = *filter;
+  auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
+  if (!l) GTEST_SKIP() << l.error().message();
+  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  auto run = [&](bool in) {
+    pid_t c = fork();
+    if (c == 0) {
+      if (in && !cg.enter()) _exit(3);
+      for (int i = 0; i < 20; ++i) usleep(1000);
+      _exit(0);
+    }
+    return c;
+  };
+  pid_t in = run(true);
+  pid_t out = run(false);
+  for (pid_t c : {in, out}) {
+    int st = 0;
+    waitpid(c, &st, 0);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  }
+  uint64_t waits_in = 0;
+  for (const auto& [k, h] : (*l)->histograms(false)) {
+    EXPECT_EQ(k.tgid, static_cast<uint32_t>(in)) << k.comm << " " << k.pid;  // nothing from outside
+    if (k.tgid == static_cast<uint32_t>(in)) waits_in += h.count;
+  }
+  EXPECT_GE(waits_in, 20u);  // one per wakeup from usleep, at least
 }

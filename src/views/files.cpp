@@ -304,7 +304,9 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     }
   };
   const bool command = !opts.view.command.empty();
-  auto loader = FilesLoader::load(getpid(), command, opts.view.ring_bytes, on_record, opts.view.filters.cgroup);
+  // Text shows the entry time, JSON also the duration, -c neither.
+  const FileTimes times = opts.summary ? FileTimes::None : opts.view.json ? FileTimes::EnterExit : FileTimes::Enter;
+  auto loader = FilesLoader::load(getpid(), command, opts.view.ring_bytes, on_record, opts.view.filters.cgroup, times);
   if (!loader) return tl::unexpected(loader.error());
   std::optional<trace::bpf::HeldChild> child;
   if (command) {

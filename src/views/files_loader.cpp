@@ -18,7 +18,8 @@ void FilesLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_bu
 FilesLoader::~FilesLoader() = default;
 
 Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
-                                                       RecordHandler on_record, CgroupFilter cgroup) {
+                                                       RecordHandler on_record, CgroupFilter cgroup,
+                                                       FileTimes times) {
   capture_libbpf_messages();
   std::unique_ptr<FilesLoader> l(new FilesLoader());
   l->on_record_ = std::move(on_record);
@@ -32,6 +33,8 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   s->rodata->filter_pids = filter_pids;
   s->rodata->cgroup_id = cgroup.id;
   s->rodata->cgroup_level = cgroup.level;
+  s->rodata->stamp_enter = times != FileTimes::None;
+  s->rodata->stamp_exit = times == FileTimes::EnterExit;
   // 16 MiB: ~4000 records (4 KiB each) between two polls.
   const std::size_t ring = ring_size(ring_bytes, 16u << 20);
   s->rodata->wake_bytes = ring / 8;

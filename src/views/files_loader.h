@@ -18,11 +18,14 @@ struct files;
 
 namespace whyfail::views {
 
+// Which kernel timestamps a record carries (each is a clock read per call).
+enum class FileTimes { None, Enter, EnterExit };
+
 class FilesLoader {
  public:
   static Result<std::unique_ptr<FilesLoader>> load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
-                                                   RecordHandler on_record,
-                                                    CgroupFilter cgroup = {});
+                                                   RecordHandler on_record, CgroupFilter cgroup = {},
+                                                   FileTimes times = FileTimes::EnterExit);
   ~FilesLoader();
   FilesLoader(const FilesLoader&) = delete;
   FilesLoader& operator=(const FilesLoader&) = delete;

@@ -40,7 +40,7 @@ struct start_val {
 };
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
+  __uint(max_entries, 65536);  // one per live task that has waited (deleted at its exit)
   __type(key, __u32);
   __type(value, struct start_val);
 } start SEC(".maps");
@@ -72,10 +72,20 @@ static __always_inline bool wanted(struct task_struct *t) {
   return views_task_in_cgroup(t);
 }
 
+// A task's entry is created once and then written in place (an update
+// allocates and frees a hash element each time); ns == 0 marks it consumed.
+// sched_process_exit deletes it.
 static __always_inline void stamp(struct task_struct *t, __u32 preempted) {
   __u32 pid = t->pid;
   if (!pid || !wanted(t)) return;  // pid 0: the idle task
-  struct start_val v = {.ns = bpf_ktime_get_ns(), .preempted = preempted};
+  __u64 now = bpf_ktime_get_ns();
+  struct start_val *s = bpf_map_lookup_elem(&start, &pid);
+  if (s) {
+    s->ns = now;
+    s->preempted = preempted;
+    return;
+  }
+  struct start_val v = {.ns = now, .preempted = preempted};
   if (bpf_map_update_elem(&start, &pid, &v, BPF_ANY)) count(WF_SCHED_CNT_NOSTART);
 }
 
@@ -118,16 +128,18 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
   __u32 pid = next->pid;
   if (!pid) return 0;
   struct start_val *s = bpf_map_lookup_elem(&start, &pid);
-  if (!s) return 0;
+  if (!s || !s->ns) return 0;
   __u64 now = bpf_ktime_get_ns();
   __u64 wait = now - s->ns;
   __u32 preempted = s->preempted;
-  bpf_map_delete_elem(&start, &pid);
+  s->ns = 0;  // consumed
   if (wait < min_ns) return 0;
   struct wf_sched_key k = {};
   k.pid = pid;
   k.tgid = next->tgid;
-  BPF_CORE_READ_STR_INTO(&k.comm, next, comm);
+  // Plain loads through the typed pointer (comm is NUL-padded by the kernel):
+  // no helper call per switch.
+  __builtin_memcpy(k.comm, next->comm, sizeof k.comm);
   struct wf_sched_hist *h = bpf_map_lookup_elem(&hists, &k);
   if (!h) {
     struct wf_sched_hist zero = {};
@@ -162,6 +174,14 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
     BPF_CORE_READ_STR_INTO(&r->prev_comm, prev, comm);
     bpf_ringbuf_submit(r, 0);
   }
+  return 0;
+}
+
+// A task's start entry goes with it (entries are reused, not deleted, per wait).
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p) {
+  __u32 pid = p->pid;
+  bpf_map_delete_elem(&start, &pid);
   return 0;
 }
 

@@ -13,6 +13,7 @@
 #   BENCH_SCALE=F             multiply every workload's iteration count by F
 #   BENCH_PIN=0               do not pin (default: workload on CPU 1, tracer on CPU 0, as the floor does)
 #   BENCH_ONLY=mixed,forky     only these workloads; BENCH_STARTUP=0 skips the start-up figures
+#   WHYFAIL_ALT=path[,path]   the whyfail rows (and start-up) again for other builds: A/B in one run
 # BCC's tools (`apt-get install bpfcc-tools`, see scripts/install-bench-deps.sh)
 # compile at run time against the running kernel's headers; when they cannot,
 # their rows say why.

@@ -32,7 +32,7 @@ def pinned(cpu, argv, pin):
     return (["taskset", "-c", str(cpu)] + argv) if pin and shutil.which("taskset") else argv
 
 
-def variants(whyfail, floor):
+def variants(whyfail, floor, alts=()):
     """workload -> [(label, kind, argv or None, reason)]; kind: base, floor, tool."""
     have = os.access(whyfail, os.X_OK)
     why = None if have else f"{whyfail} not built"
@@ -61,7 +61,7 @@ def variants(whyfail, floor):
     l_open, l_open_why = lbt("opensnoop")
     l_runq, l_runq_why = lbt("runqlat")
     l_exec, l_exec_why = lbt("execsnoop")
-    return {
+    table = {
         "mixed": [
             ("untraced", "base", [], None),
             ("floor mode 6 (every call, 1 process)", "floor",
@@ -89,6 +89,16 @@ def variants(whyfail, floor):
             ("bpftrace execsnoop one-liner (seed)", "tool", bt("execsnoop.bt"), bt_why),
         ],
     }
+    # WHYFAIL_ALT=path[,path]: the same whyfail rows for other builds (A/B in one run).
+    for i, alt in enumerate(alts, 1):
+        ok = os.access(alt, os.X_OK)
+        for w, rows in table.items():
+            extra = [(f"{label} [alt {i}]", kind, ([alt] + argv[1:]) if ok else None,
+                      None if ok else f"{alt} not built")
+                     for label, kind, argv, _ in rows if label.startswith("whyfail") and argv]
+            at = max(j for j, r in enumerate(rows) if r[0].startswith("whyfail")) + 1
+            rows[at:at] = extra
+    return table
 
 
 def loop_time(stderr_text):
@@ -182,7 +192,8 @@ def main():
     pin = os.environ.get("BENCH_PIN", "1") != "0" and (os.cpu_count() or 1) >= 2
     settle = float(os.environ.get("BENCH_SETTLE_S", "0.5"))
     timeout = float(os.environ.get("BENCH_TIMEOUT_S", "60"))
-    vs = variants(args.whyfail, args.floor)
+    alts = [a for a in os.environ.get("WHYFAIL_ALT", "").split(",") if a]
+    vs = variants(args.whyfail, args.floor, alts)
     only = os.environ.get("BENCH_ONLY", "")  # e.g. "mixed": a subset while working on one view
     work = [(w, max(1, int(n * scale))) for w, n in WORKLOADS if not only or w in only.split(",")]
     failed, loops = {}, {}
@@ -244,6 +255,9 @@ def main():
         cases = [("whyfail execs", [args.whyfail, "execs"], lambda l: "true" in l),
                  ("whyfail files", [args.whyfail, "files"], lambda l: bool(l.strip())),
                  ("whyfail sched --slow-log", [args.whyfail, "sched", "--slow-log"], lambda l: bool(l.strip()))]
+        for i, alt in enumerate(alts, 1):
+            if os.access(alt, os.X_OK):
+                cases += [(f"{label} [alt {i}]", [alt] + argv[1:], is_event) for label, argv, is_event in cases[:3]]
         if os.access("/usr/sbin/execsnoop", os.X_OK):
             cases.append(("libbpf-tools execsnoop", ["/usr/sbin/execsnoop"], lambda l: "true" in l))
         if shutil.which("bpftrace"):

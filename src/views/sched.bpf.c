@@ -40,7 +40,7 @@ struct start_val {
 };
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 65536);  // one per live task that has waited (deleted at its exit)
+  __uint(max_entries, 16384);  // one per live task that has waited (deleted at its exit)
   __type(key, __u32);
   __type(value, struct start_val);
 } start SEC(".maps");

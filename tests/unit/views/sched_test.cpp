@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,9 +108,18 @@ struct Bpftrace {
     }
     close(p[1]);
     out = p[0];
-    // BEGIN prints its line once every probe is attached.
+    // BEGIN prints its line once every probe is attached. Bounded: under a
+    // heavy load that line once never came through the pipe and the test
+    // waited forever.
     char buf[256];
     while (text.find("Tracing") == std::string::npos) {
+      pollfd pfd{out, POLLIN, 0};
+      if (::poll(&pfd, 1, 30000) <= 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        text += "(no \"Tracing\" line from bpftrace within 30 s)";
+        return false;
+      }
       ssize_t n = read(out, buf, sizeof buf);
       if (n <= 0) return false;
       text.append(buf, static_cast<std::size_t>(n));

@@ -28,7 +28,7 @@
 #               1000), one guest per mechanism; baseline before arming and
 #               after detaching only (detaching 1000 takes minutes), so host
 #               drift shows as pre != post.
-#   all-attach  attach every usable candidate (23,150 on 6.1) with fexit,
+#   all-attach  attach every usable candidate (23,138 on 6.1.0-57) with fexit,
 #               printing the time per 1000 as it goes (long: ftrace updates
 #               cost more as more functions are attached). Capped by
 #               ORIGIN_BENCH_ALL_TIMEOUT seconds (default 3000);

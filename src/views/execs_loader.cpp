@@ -8,6 +8,7 @@
 
 #include "bpf_common.h"
 #include "execs.skel.h"
+#include "platform/kernel_fs.h"
 
 namespace whyfail::views {
 
@@ -51,6 +52,9 @@ int ExecsLoader::on_sample(void* ctx, void* data, std::size_t size) {
 }
 
 Result<void> ExecsLoader::attach() {
+  // The execve tracepoints are attached through their tracefs event ids, and
+  // a freshly booted machine may not have tracefs mounted yet.
+  if (auto fs = platform::ensure_tracefs(); !fs) return tl::unexpected(fs.error());
   int rc = execs__attach(skel_.get());
   if (rc) {
     int err = libbpf_err(rc);

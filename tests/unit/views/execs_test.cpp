@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "report/escape.h"
+#include "view_refusal.h"
 #include "views/cgroup_filter.h"
 #include "views/execs_abi.h"
 #include "views/execs_loader.h"
@@ -74,13 +75,13 @@ std::vector<Attempt> read_manifest(const std::string& file) {
   return out;
 }
 
-// Loads the view; the test is skipped (with the reason) when the kernel refuses.
-struct Session {
+// Loads the view; the test is skipped (with the reason) when the kernel
+// refuses by policy, and fails on any other error.
+struct Session : whyfail::views::testing::Outcome {
   std::vector<ExecEvent> events;
   std::vector<std::string> bad;
   std::unique_ptr<ExecsLoader> loader;
   int64_t offset = 0;
-  std::string skip;
 
   Session() {
     if (geteuid() != 0) {
@@ -93,11 +94,11 @@ struct Session {
       else bad.push_back(e.error().what);
     });
     if (!l) {
-      skip = l.error().message();
+      note(l.error());
       return;
     }
     if (auto a = (*l)->attach(); !a) {
-      skip = a.error().message();
+      note(a.error());
       return;
     }
     loader = std::move(*l);
@@ -143,7 +144,7 @@ const ExecEvent* find_exec(const std::vector<ExecEvent>& evs, const Attempt& a, 
 
 TEST(Execs, ThreeLevelTreeEveryExecArgvAndParent) {
   Session s;
-  if (!s.skip.empty()) GTEST_SKIP() << s.skip;
+  VIEW_STOP_IF(s);
   // A working directory whose name needs escaping too.
   fs::path dir = fs::temp_directory_path() / ("views exec \"dir\"." + std::to_string(getpid()));
   fs::create_directories(dir);
@@ -222,7 +223,7 @@ TEST(Execs, ThreeLevelTreeEveryExecArgvAndParent) {
 
 TEST(Execs, LongArgvIsCountedAndTruncationShown) {
   Session s;
-  if (!s.skip.empty()) GTEST_SKIP() << s.skip;
+  VIEW_STOP_IF(s);
   const int nargs = WF_EXEC_MAX_ARGS + 100;
   std::string prog = std::string(PROGS_DIR) + "/views_exec_tree";
   pid_t child = spawn({prog, "MANY", std::to_string(nargs)}, "/");
@@ -253,8 +254,8 @@ TEST(Execs, TreeModeReportsEachProcessEndWithItsStatus) {
       exits[static_cast<pid_t>(x.pid)] = x;
     }
   });
-  if (!l) GTEST_SKIP() << l.error().message();
-  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  if (auto a = (*l)->attach(); !a) VIEW_SKIP_OR_FAIL(a.error());
   // sh exits 3 after a child sleep; the parent sees the same statuses through wait().
   pid_t child = spawn({"/bin/sh", "-c", "sleep 0.05; exit 3"}, "/");
   int st = -1;
@@ -292,8 +293,8 @@ TEST(Execs, CgroupFilterKeepsOnlyExecsInsideTheCgroup) {
     auto e = whyfail::views::decode_exec(d, n, 0);
     if (e) events.push_back(*e);
   }, *cg);
-  if (!l) { rmdir(dir.c_str()); GTEST_SKIP() << l.error().message(); }
-  if (auto a = (*l)->attach(); !a) { rmdir(dir.c_str()); GTEST_SKIP() << a.error().message(); }
+  if (!l) { rmdir(dir.c_str()); VIEW_SKIP_OR_FAIL(l.error()); }
+  if (auto a = (*l)->attach(); !a) { rmdir(dir.c_str()); VIEW_SKIP_OR_FAIL(a.error()); }
   auto run = [&](bool inside, const char* marker) {
     pid_t c = fork();
     if (c == 0) {

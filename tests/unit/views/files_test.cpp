@@ -16,6 +16,7 @@
 
 #include "temp_cgroup.h"
 #include "trace/bpf/process_launch.h"
+#include "view_refusal.h"
 #include "views/cgroup_filter.h"
 #include "views/files_abi.h"
 #include "views/files_loader.h"
@@ -26,11 +27,10 @@ using whyfail::views::FilesLoader;
 
 namespace {
 
-struct TracedRun {
+struct TracedRun : whyfail::views::testing::Outcome {
   std::vector<FileEvent> events;
   std::array<uint64_t, WF_FILES_CNT_MAX> counters{};
   int status = -1;
-  std::string skip;
 };
 
 // Runs argv (cwd: dir) with its tree traced from its first instruction.
@@ -45,7 +45,7 @@ TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, 
     if (e) r.events.push_back(*e);
   });
   if (!l) {
-    r.skip = l.error().message();
+    r.note(l.error());
     return r;
   }
   fs::path old = fs::current_path();
@@ -62,12 +62,12 @@ TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, 
   }
   fs::current_path(old);
   if (!c) {
-    r.skip = c.error().message();
+    r.note(c.error());
     return r;
   }
-  if (auto a = (*l)->add_traced(c->pid()); !a) { c->abandon(); r.skip = a.error().message(); return r; }
-  if (auto a = (*l)->attach(); !a) { c->abandon(); r.skip = a.error().message(); return r; }
-  if (auto rel = c->release(); !rel) { r.skip = rel.error().message(); return r; }
+  if (auto a = (*l)->add_traced(c->pid()); !a) { c->abandon(); r.note(a.error()); return r; }
+  if (auto a = (*l)->attach(); !a) { c->abandon(); r.note(a.error()); return r; }
+  if (auto rel = c->release(); !rel) { r.note(rel.error()); return r; }
   for (;;) {
     (void)(*l)->poll(20);
     if (waitpid(c->pid(), &r.status, WNOHANG) == c->pid()) break;
@@ -89,7 +89,7 @@ TEST(Files, HeadThenEchoToSomefile) {
   std::ofstream(motd) << content;
   TracedRun r = run_traced({"/bin/sh", "-c", "head " + motd.string() + "; echo hello > somefile"}, dir,
                      open("/dev/null", O_WRONLY | O_CLOEXEC));
-  if (!r.skip.empty()) GTEST_SKIP() << r.skip;
+  VIEW_STOP_IF(r);
   ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
   // head's output: its first 10 lines.
   std::size_t ten = 0;
@@ -154,7 +154,7 @@ TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
   TracedRun r = run_traced({std::string(PROGS_DIR) + "/views_files_threads", f0.string(), f1.string(), std::to_string(n)},
                      dir, ofd);
   close(ofd);
-  if (!r.skip.empty()) GTEST_SKIP() << r.skip;
+  VIEW_STOP_IF(r);
   ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
   pid_t tid[2] = {0, 0};
   std::ifstream(out) >> tid[0] >> tid[1];
@@ -198,8 +198,8 @@ TEST(Files, CgroupFilterKeepsOnlyCallsInsideTheCgroup) {
     auto e = whyfail::views::decode_file(d, n, 0);
     if (e) events.push_back(*e);
   }, *filter);
-  if (!l) GTEST_SKIP() << l.error().message();
-  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  if (auto a = (*l)->attach(); !a) VIEW_SKIP_OR_FAIL(a.error());
   const std::string inside = "/nonexistent-whyfail-cgroup/inside-" + std::to_string(getpid());
   const std::string outside = "/nonexistent-whyfail-cgroup/outside-" + std::to_string(getpid());
   auto run = [&](bool in, const std::string& path) {

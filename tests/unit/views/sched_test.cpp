@@ -20,8 +20,10 @@
 #include <sstream>
 #include <string>
 
+#include "platform/kernel_fs.h"
 #include "temp_cgroup.h"
 #include "trace/bpf/process_launch.h"
+#include "view_refusal.h"
 #include "views/cgroup_filter.h"
 #include "views/sched_abi.h"
 #include "views/sched_loader.h"
@@ -31,7 +33,7 @@ using whyfail::views::SchedLoader;
 TEST(Sched, SleeperNextToPinnedHogsWaits) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
   auto l = SchedLoader::load({0, true, false, {}}, [](const void*, std::size_t) {});
-  if (!l) GTEST_SKIP() << l.error().message();
+  if (!l) VIEW_SKIP_OR_FAIL(l.error());
   std::string out = "/tmp/views-sched." + std::to_string(getpid());
   int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int saved = dup(1);
@@ -45,7 +47,7 @@ TEST(Sched, SleeperNextToPinnedHogsWaits) {
   ASSERT_TRUE((*l)->add_traced(c->pid()));
   if (auto a = (*l)->attach(); !a) {
     c->abandon();
-    GTEST_SKIP() << a.error().message();
+    VIEW_SKIP_OR_FAIL(a.error());
   }
   ASSERT_TRUE(c->release());
   int st = 0;
@@ -168,14 +170,23 @@ TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
   o.min_ns = 6'000'000;
   o.filter_pids = true;
   auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
-  if (!l) GTEST_SKIP() << l.error().message();
+  if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  // bpftrace finds tracepoints through tracefs, which a fresh boot may not
+  // have mounted yet.
+  ASSERT_TRUE(whyfail::platform::ensure_tracefs());
+  // bpftrace counts every process on the machine: the load runs under a
+  // comm of its own (a symlink's name becomes the comm), so another test's
+  // load running next to this one (ctest -j) is not counted as ours.
+  const std::string comm = "wfagree" + std::to_string(getpid());
+  const std::string link = "/tmp/" + comm;
+  unlink(link.c_str());
+  ASSERT_EQ(symlink((std::string(PROGS_DIR) + "/views_sched_load").c_str(), link.c_str()), 0) << link;
   Bpftrace bt;
   ASSERT_TRUE(bt.start(std::string(SEEDS_DIR) + "/slowprocs.bt")) << bt.text;
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   int saved = dup(1);
   dup2(devnull, 1);
-  auto c = whyfail::trace::bpf::HeldChild::fork_held(
-      {std::string(PROGS_DIR) + "/views_sched_load", "3", "2", "3000"}, getuid(), getgid());
+  auto c = whyfail::trace::bpf::HeldChild::fork_held({link, "3", "2", "3000"}, getuid(), getgid());
   dup2(saved, 1);
   close(saved);
   close(devnull);
@@ -184,16 +195,17 @@ TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
   if (auto a = (*l)->attach(); !a) {
     c->abandon();
     bt.stop();
-    GTEST_SKIP() << a.error().message();
+    VIEW_SKIP_OR_FAIL(a.error());
   }
   ASSERT_TRUE(c->release());
   int st = 0;
   ASSERT_EQ(waitpid(c->pid(), &st, 0), c->pid());
   bt.stop();
+  unlink(link.c_str());
   std::map<uint32_t, uint64_t> ours;
   for (const auto& [k, h] : (*l)->histograms(false))
-    if (std::strcmp(k.comm, "views_sched_loa") == 0) ours[k.pid] += h.count;
-  std::map<uint32_t, uint64_t> theirs = bpftrace_counts(bt.text, "views_sched_loa");
+    if (comm == k.comm) ours[k.pid] += h.count;
+  std::map<uint32_t, uint64_t> theirs = bpftrace_counts(bt.text, comm);
   uint64_t total = 0;
   for (const auto& [pid, n] : ours) total += n;
   ASSERT_GT(total, 20u) << "the load made too few long waits to compare";
@@ -218,8 +230,8 @@ TEST(Sched, CgroupFilterKeepsOnlyWaitsInsideTheCgroup) {
   whyfail::views::SchedLoaderOptions o;
   o.cgroup = *filter;
   auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
-  if (!l) GTEST_SKIP() << l.error().message();
-  if (auto a = (*l)->attach(); !a) GTEST_SKIP() << a.error().message();
+  if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  if (auto a = (*l)->attach(); !a) VIEW_SKIP_OR_FAIL(a.error());
   auto run = [&](bool in) {
     pid_t c = fork();
     if (c == 0) {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <fstream>
 
 namespace whyfail::symbolize {
@@ -97,16 +98,53 @@ std::string DwarfLines::build_id() const {
   return n > 0 ? to_hex(bits, size_t(n)) : "";
 }
 
+namespace {
+
+// libdebuginfod is opened only when debuginfo is fetched: linked directly,
+// it pulls libcurl and some 25 more shared libraries into every start of
+// whyfail (tens of milliseconds in the dynamic loader before main()).
+struct DebuginfodApi {
+  decltype(&debuginfod_begin) begin = nullptr;
+  decltype(&debuginfod_find_debuginfo) find_debuginfo = nullptr;
+  decltype(&debuginfod_end) end = nullptr;
+  std::string error;
+};
+
+const DebuginfodApi& debuginfod_api() {
+  static const DebuginfodApi api = [] {
+    DebuginfodApi a;
+    void* lib = ::dlopen("libdebuginfod.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!lib) {
+      const char* e = ::dlerror();
+      a.error = std::string("cannot load libdebuginfod.so.1 (install libdebuginfod1): ") + (e ? e : "");
+      return a;
+    }
+    a.begin = reinterpret_cast<decltype(a.begin)>(::dlsym(lib, "debuginfod_begin"));
+    a.find_debuginfo = reinterpret_cast<decltype(a.find_debuginfo)>(::dlsym(lib, "debuginfod_find_debuginfo"));
+    a.end = reinterpret_cast<decltype(a.end)>(::dlsym(lib, "debuginfod_end"));
+    if (!a.begin || !a.find_debuginfo || !a.end) {
+      a.begin = nullptr;
+      a.error = "libdebuginfod.so.1 lacks debuginfod_begin/find_debuginfo/end";
+    }
+    return a;
+  }();
+  return api;
+}
+
+}  // namespace
+
 Result<std::string> DwarfLines::fetch_debuginfo(const std::string& build_id_hex) {
   const char* urls = getenv("DEBUGINFOD_URLS");
   if (!urls || !*urls) return fail(ENOENT, "debuginfod: DEBUGINFOD_URLS is not set");
   if (build_id_hex.empty()) return fail(ENOENT, "debuginfod: no build-id to ask for");
-  debuginfod_client* c = debuginfod_begin();
+  const DebuginfodApi& api = debuginfod_api();
+  if (!api.begin) return fail(ENOENT, "debuginfod: " + api.error);
+  debuginfod_client* c = api.begin();
   if (!c) return fail(errno, "debuginfod: start the client");
   char* path = nullptr;
   // A hex string is accepted as is when the length argument is 0.
-  int fd = debuginfod_find_debuginfo(c, reinterpret_cast<const unsigned char*>(build_id_hex.c_str()), 0, &path);
-  debuginfod_end(c);
+  int fd = api.find_debuginfo(c, reinterpret_cast<const unsigned char*>(build_id_hex.c_str()), 0, &path);
+  api.end(c);
   if (fd < 0)
     return fail(-fd, fmt::format("debuginfod: no debuginfo for build-id {} at {}", build_id_hex, urls));
   close(fd);

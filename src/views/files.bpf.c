@@ -1,13 +1,22 @@
 // files.bpf.c: every file operation, one record per completed call.
 //
-// tp_btf/sys_enter looks the syscall number up in `rules` (what its fds,
-// paths and dirfds are), and builds the record in a per-thread slot: the
-// arguments, the path of each fd read from the task's file table, each path
-// argument as passed with the directory it is relative to. tp_btf/sys_exit
-// finds the same thread's slot, checks it is the same syscall, adds the
-// result (for an open: the path of the new fd, read from the file table
-// too), and emits it. Entry and exit are paired by thread id in the kernel,
-// so concurrent calls on any number of CPUs cannot be mixed up.
+// A rule per syscall number (`rules`) says what its fds, paths and dirfds
+// are. A record holds the arguments, the path of each fd read from the
+// task's file table, each path argument as passed with the directory it is
+// relative to, and the result (for an open: the path of the new fd).
+//
+// Two ways to build it, chosen by the loader:
+// - at exit only (text, --compact, -c): tp_btf/sys_exit reads the arguments
+//   from the saved user registers, which the kernel leaves as the call got
+//   them, and the fds' paths from the file table, which still holds them.
+//   One program does the work, in a per-CPU buffer, and nothing is paired.
+//   The exception is close (rule `at_entry`): its fd is gone at exit, so its
+//   path is read at entry into the thread's slot, as below.
+// - at entry and exit (--json, whose records carry the call's duration):
+//   tp_btf/sys_enter builds the record in a per-thread slot, tp_btf/sys_exit
+//   finds the same thread's slot, checks it is the same syscall, adds the
+//   result and emits it. Entry and exit are paired by thread id in the
+//   kernel, so concurrent calls on any number of CPUs cannot be mixed up.
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -24,11 +33,12 @@ const volatile __u8 filter_pids = 0;  // only tgids in `traced` (whyfail files -
 // the record itself): it drains on a short timer, and is woken only when the
 // ring holds more than this many bytes.
 const volatile __u64 wake_bytes = 1 << 20;
-// bpf_ktime_get_ns() costs 80-100 ns on this project's VM, twice per call:
-// the entry time only where a time is shown (text), the exit time only where
-// a duration is (JSON), neither for -c.
-const volatile __u8 stamp_enter = 1;
-const volatile __u8 stamp_exit = 1;
+// Every call built at entry and completed at exit (see the top); 0: built at
+// exit, but for rules marked `at_entry`.
+const volatile __u8 build_at_entry = 1;
+// bpf_ktime_get_ns() costs 80-100 ns on this project's VM: read only where a
+// time is shown (text: the completion time; JSON: entry and exit), never for -c.
+const volatile __u8 stamp = 1;
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -49,7 +59,7 @@ struct {
   __type(value, __u8);
 } traced SEC(".maps");
 
-// One slot per thread, by tid, kept between calls so that a call does not
+// One slot per thread, by tid (calls built at entry), kept between calls so that a call does not
 // copy a zeroed 3.8 KiB record in: entry resets only the header and the
 // lengths (bytes past a length are never sent). `active` tells a call in
 // flight from a finished one. Allocated on a thread's first file call, not
@@ -77,6 +87,17 @@ struct {
   __type(key, __u32);
   __type(value, struct wf_file_out);
 } outbuf SEC(".maps");
+
+// Where a call built at exit is assembled. Per CPU without a lock: the
+// kernel does not run a program again on a CPU where it is still running (a
+// preempted run makes the next one on that CPU skip, and the kernel counts
+// it; the loader reports it as lost).
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct wf_file_rec);
+} scratch SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -113,15 +134,102 @@ static __always_inline struct file *fd_file(int fd) {
   struct fdtable *fdt = files->fdt;
   if (!fdt) return NULL;
   if ((unsigned int)fd >= fdt->max_fds) return NULL;
-  // The array is indexed by a runtime value: that needs one real read.
-  struct file **arr = NULL;
-  bpf_probe_read_kernel(&arr, sizeof arr, &fdt->fd);
+  // A pointer to pointers loads as a plain number: the array's address. The
+  // element at a runtime index needs one real read.
+  __u64 arr = (__u64)fdt->fd;
   struct file *f = NULL;
-  bpf_probe_read_kernel(&f, sizeof f, &arr[fd]);
+  bpf_probe_read_kernel(&f, sizeof f, (void *)(arr + (__u64)fd * sizeof(struct file *)));
   return f;
 }
 
-static __always_inline void slot_from_file(struct wf_file_slot *s, struct file *fraw) {
+// Walking a path costs ~90 ns per component here (a helper call for each
+// name), and the same few files are named over and over (a program's log,
+// /dev/null, its config): the components of a (dentry, mount) are cached.
+// An entry is used only while the dentry still has the parent and the name
+// (hash and length) it had, and no rename or mount change has succeeded
+// since (path_gen; renames of the dentry's ancestors would not show in the
+// dentry itself). Renames the syscalls do not see (io_uring's, a network
+// filesystem's server) of an ancestor can leave an entry stale.
+struct path_key {
+  __u64 dentry;
+  __u64 mnt;
+};
+struct path_val {
+  __u64 parent;
+  __u64 hash_len;
+  __u64 gen;
+  __u32 len;
+  __u32 pad;
+  char comps[WF_PATH_CACHE_BYTES];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, WF_PATH_CACHE_ENTRIES);
+  __type(key, struct path_key);
+  __type(value, struct path_val);
+} path_cache SEC(".maps");
+
+// Bumped by every successful rename and mount change (rules' moves_paths).
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} path_gen SEC(".maps");
+
+// Where a new cache entry is assembled; one per program that walks (exit,
+// close's entry), so two programs on one CPU never share one.
+#define STAGE_EXIT 0
+#define STAGE_CLOSE 1
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 2);
+  __type(key, __u32);
+  __type(value, struct path_val);
+} path_stage SEC(".maps");
+
+static __always_inline __u64 current_path_gen(void) {
+  __u32 z = 0;
+  __u64 *g = bpf_map_lookup_elem(&path_gen, &z);
+  return g ? *g : 0;
+}
+
+// The components of (d, vfsmount) into s->comps: from the cache, or walked
+// and then cached.
+static __always_inline void slot_walk(struct wf_file_slot *s, __u64 d, __u64 vm, __u32 stage) {
+  struct dentry *dd = bpf_rdonly_cast((void *)d, bpf_core_type_id_kernel(struct dentry));
+  __u64 parent = (__u64)dd->d_parent;
+  __u64 hash_len = dd->d_name.hash_len;
+  __u64 gen = current_path_gen();
+  struct path_key k = {d, vm};
+  struct path_val *v = bpf_map_lookup_elem(&path_cache, &k);
+  if (v && v->parent == parent && v->hash_len == hash_len && v->gen == gen) {
+    __u32 n = v->len;
+    if (n > WF_PATH_CACHE_BYTES) n = WF_PATH_CACHE_BYTES;
+    if (n) bpf_probe_read_kernel(s->comps, n, v->comps);
+    s->comps_len = n;
+    return;
+  }
+  __u8 trunc = 0;
+  __u32 n = walk_path(d, vm, s->comps, WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
+  s->comps_len = n;
+  if (trunc) {
+    s->flags |= WF_FS_COMPS_TRUNC;
+    return;
+  }
+  if (n == 0 || n > WF_PATH_CACHE_BYTES) return;
+  struct path_val *nv = bpf_map_lookup_elem(&path_stage, &stage);
+  if (!nv) return;
+  nv->parent = parent;
+  nv->hash_len = hash_len;
+  nv->gen = gen;
+  nv->len = n;
+  bpf_probe_read_kernel(nv->comps, n, s->comps);
+  bpf_map_update_elem(&path_cache, &k, nv, BPF_ANY);
+}
+
+static __always_inline void slot_from_file(struct wf_file_slot *s, struct file *fraw, __u32 stage) {
   if (!fraw) {
     s->flags |= WF_FS_BADFD;
     return;
@@ -132,34 +240,28 @@ static __always_inline void slot_from_file(struct wf_file_slot *s, struct file *
   s->mode = ino->i_mode;
   s->ino = ino->i_ino;
   struct dentry *d = f->f_path.dentry;
-  // An address, not a typed pointer: walk_path computes the struct mount around it.
-  __u64 vm = 0;
-  bpf_probe_read_kernel(&vm, sizeof vm, &fraw->f_path.mnt);
-  __u8 trunc = 0;
-  __u32 n = walk_path((__u64)d, vm, s->comps, WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
-  s->comps_len = n;
+  __u64 vm = (__u64)f->f_path.mnt;
   s->flags |= WF_FS_COMPS_ABS;
-  if (trunc) s->flags |= WF_FS_COMPS_TRUNC;
-  // Pipes, sockets, anon inodes: a pseudo filesystem's lone dentry; keep its name.
-  if (n == 0 && d->d_parent == d) {
-    s->flags |= WF_FS_PSEUDO;
+  slot_walk(s, (__u64)d, vm, stage);
+  // Pipes, sockets, anon inodes: a pseudo filesystem's lone dentry; keep its
+  // name. The root directory "/" walks to nothing too, and stays a path.
+  if (s->comps_len == 0 && d->d_parent == d) {
     long k = bpf_probe_read_kernel_str(s->comps, WF_NAME_MAX, d->d_name.name);
+    if (k == 2 && s->comps[0] == '/') return;
+    s->flags |= WF_FS_PSEUDO;
     s->comps_len = k > 0 ? (__u16)k : 0;
   }
 }
 
-static __always_inline void slot_cwd(struct wf_file_slot *s) {
+static __always_inline void slot_cwd(struct wf_file_slot *s, __u32 stage) {
   struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
   struct fs_struct *fs = t->fs;
   if (!fs) return;
-  __u8 trunc = 0;
-  s->comps_len = walk_path((__u64)BPF_CORE_READ(fs, pwd.dentry), (__u64)BPF_CORE_READ(fs, pwd.mnt), s->comps,
-                           WF_FILES_COMPS_BYTES, WF_FILES_DEPTH, &trunc);
-  if (trunc) s->flags |= WF_FS_COMPS_TRUNC;
+  slot_walk(s, (__u64)BPF_CORE_READ(fs, pwd.dentry), (__u64)BPF_CORE_READ(fs, pwd.mnt), stage);
 }
 
 // A path argument: the string, and for a relative one, its directory.
-static __always_inline void slot_path(struct wf_file_slot *s, __u64 uptr, __u8 has_dfd, int dfd) {
+static __always_inline void slot_path(struct wf_file_slot *s, __u64 uptr, __u8 has_dfd, int dfd, __u32 stage) {
   long n = bpf_probe_read_user_str(s->str, sizeof s->str, (const void *)uptr);
   if (n <= 0) {
     s->flags |= WF_FS_STR_FAULT;
@@ -169,29 +271,82 @@ static __always_inline void slot_path(struct wf_file_slot *s, __u64 uptr, __u8 h
   s->str_len = (__u16)(n - 1);
   if (s->str[0] == '/') return;
   if (has_dfd && dfd != -100 /* AT_FDCWD */) {
-    slot_from_file(s, fd_file(dfd));
+    slot_from_file(s, fd_file(dfd), stage);
     s->flags &= ~WF_FS_COMPS_ABS;
   } else {
-    slot_cwd(s);
+    slot_cwd(s, stage);
   }
   s->flags |= WF_FS_COMPS_BASE;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
-  if (id < 0 || id >= WF_FILES_MAX_NR) return 0;
-  __u32 nr = (__u32)id;
+// Is the calling task one this run reports?
+static __always_inline bool caller_wanted(__u32 tgid) {
+  if (tgid == self_tgid) return false;
+  if (filter_pids && !bpf_map_lookup_elem(&traced, &tgid)) return false;
+  return views_current_in_cgroup();
+}
+
+// mmap: only mappings of a file.
+static __always_inline bool mmap_of_file(struct wf_file_rule *rule, struct pt_regs *regs) {
+  return rule->kind != WF_FK_MMAP || (!(arg_of(regs, 3) & 0x20 /* MAP_ANONYMOUS */) && (int)arg_of(regs, 4) >= 0);
+}
+
+// Empties a record for a new call: the header and the lengths only (bytes
+// past a length are never sent).
+static __always_inline void rec_reset(struct wf_file_rec *r) {
+  r->ret = 0;
+  r->exit_ns = 0;
+  r->how_flags = r->how_mode = r->how_resolve = 0;
+  for (int i = 0; i < 2; ++i) {
+    r->slot[i].flags = 0;
+    r->slot[i].mode = 0;
+    r->slot[i].ino = 0;
+    r->slot[i].comps_len = 0;
+    r->slot[i].str_len = 0;
+    r->slot[i].str[0] = 0;
+  }
+}
+
+// The call's arguments and what they name, from the user registers (at
+// entry, or at exit where the kernel has left them as they were).
+// `opened_ok`: at exit of an open that succeeded, whose record shows the new
+// fd's path (read after this), not the string or its directory.
+static __always_inline void rec_fill(struct wf_file_rec *r, struct wf_file_rule *rule, struct pt_regs *regs,
+                                     __u32 nr, __u64 pid_tgid, bool opened_ok, __u32 stage) {
+  r->nr = nr;
+  r->pid = pid_tgid >> 32;
+  r->tid = (__u32)pid_tgid;
+  r->uid = (__u32)bpf_get_current_uid_gid();
+  r->args[0] = arg_of(regs, 0);
+  r->args[1] = arg_of(regs, 1);
+  r->args[2] = arg_of(regs, 2);
+  r->args[3] = arg_of(regs, 3);
+  r->args[4] = arg_of(regs, 4);
+  r->args[5] = arg_of(regs, 5);
+  __u8 fd1 = rule->fd1, fd2 = rule->fd2, p1 = rule->path1, d1 = rule->dfd1, p2 = rule->path2, d2 = rule->dfd2;
+  if (fd1 < 6) slot_from_file(&r->slot[0], fd_file((int)arg_of(regs, fd1)), stage);
+  if (fd2 < 6) slot_from_file(&r->slot[1], fd_file((int)arg_of(regs, fd2)), stage);
+  if (p1 < 6 && !opened_ok)
+    slot_path(&r->slot[0], arg_of(regs, p1), d1 < 6, d1 < 6 ? (int)arg_of(regs, d1) : -100, stage);
+  if (p2 < 6) slot_path(&r->slot[1], arg_of(regs, p2), d2 < 6, d2 < 6 ? (int)arg_of(regs, d2) : -100, stage);
+  if (rule->open_how < 6) {
+    __u64 how[3] = {};
+    bpf_probe_read_user(how, sizeof how, (const void *)arg_of(regs, rule->open_how));
+    r->how_flags = how[0];
+    r->how_mode = how[1];
+    r->how_resolve = how[2];
+  }
+}
+
+// Builds the call's record at entry in the thread's slot.
+static __always_inline int enter_common(struct pt_regs *regs, __u32 nr, __u32 stage) {
   struct wf_file_rule *rule = bpf_map_lookup_elem(&rules, &nr);
   if (!rule || !rule->kind) return 0;
+  if (!build_at_entry && !rule->at_entry) return 0;  // built at exit
   __u64 pid_tgid = bpf_get_current_pid_tgid();
-  __u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
-  if (tgid == self_tgid) return 0;
-  if (filter_pids && !bpf_map_lookup_elem(&traced, &tgid)) return 0;
-  if (!views_current_in_cgroup()) return 0;
-  if (rule->kind == WF_FK_MMAP) {
-    // Only mappings of a file.
-    if ((arg_of(regs, 3) & 0x20 /* MAP_ANONYMOUS */) || (int)arg_of(regs, 4) < 0) return 0;
-  }
+  __u32 tid = (__u32)pid_tgid;
+  if (!caller_wanted(pid_tgid >> 32)) return 0;
+  if (!mmap_of_file(rule, regs)) return 0;
   struct wf_file_rec *r = bpf_map_lookup_elem(&inflight, &tid);
   if (!r) {
     __u32 z = 0;
@@ -205,41 +360,28 @@ int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
     if (!r) return 0;
   }
   r->active = 1;
-  r->ret = 0;
-  r->exit_ns = 0;
-  r->how_flags = r->how_mode = r->how_resolve = 0;
-  for (int i = 0; i < 2; ++i) {
-    r->slot[i].flags = 0;
-    r->slot[i].mode = 0;
-    r->slot[i].ino = 0;
-    r->slot[i].comps_len = 0;
-    r->slot[i].str_len = 0;
-    r->slot[i].str[0] = 0;
-  }
-  r->enter_ns = stamp_enter ? bpf_ktime_get_ns() : 0;
-  r->nr = nr;
-  r->pid = tgid;
-  r->tid = tid;
-  r->uid = (__u32)bpf_get_current_uid_gid();
-  r->args[0] = arg_of(regs, 0);
-  r->args[1] = arg_of(regs, 1);
-  r->args[2] = arg_of(regs, 2);
-  r->args[3] = arg_of(regs, 3);
-  r->args[4] = arg_of(regs, 4);
-  r->args[5] = arg_of(regs, 5);
-  __u8 fd1 = rule->fd1, fd2 = rule->fd2, p1 = rule->path1, d1 = rule->dfd1, p2 = rule->path2, d2 = rule->dfd2;
-  if (fd1 < 6) slot_from_file(&r->slot[0], fd_file((int)arg_of(regs, fd1)));
-  if (fd2 < 6) slot_from_file(&r->slot[1], fd_file((int)arg_of(regs, fd2)));
-  if (p1 < 6) slot_path(&r->slot[0], arg_of(regs, p1), d1 < 6, d1 < 6 ? (int)arg_of(regs, d1) : -100);
-  if (p2 < 6) slot_path(&r->slot[1], arg_of(regs, p2), d2 < 6, d2 < 6 ? (int)arg_of(regs, d2) : -100);
-  if (rule->open_how < 6) {
-    __u64 how[3] = {};
-    bpf_probe_read_user(how, sizeof how, (const void *)arg_of(regs, rule->open_how));
-    r->how_flags = how[0];
-    r->how_mode = how[1];
-    r->how_resolve = how[2];
-  }
+  rec_reset(r);
+  r->enter_ns = stamp && build_at_entry ? bpf_ktime_get_ns() : 0;
+  rec_fill(r, rule, regs, nr, pid_tgid, false, stage);
   return 0;
+}
+
+// Every call's entry, when calls are built at entry (--json).
+SEC("tp_btf/sys_enter")
+int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
+  if (id < 0 || id >= WF_FILES_MAX_NR) return 0;
+  return enter_common(regs, (__u32)id, STAGE_EXIT);  // never runs alongside files_close_enter
+}
+
+// close's entry only, when calls are built at exit: close is the one call
+// whose fd is gone by then. This tracepoint fires for close alone, where a
+// sys_enter program would run for every syscall of the machine (an empty one
+// costs the mixed workload ~13%).
+SEC("tracepoint/syscalls/sys_enter_close")
+int files_close_enter(void *ctx) {
+  struct task_struct *t = bpf_get_current_task_btf();
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+  return enter_common(regs, 3 /* close on x86_64, as in files_rules.cpp */, STAGE_CLOSE);
 }
 
 #define BOUND(v, max) \
@@ -289,14 +431,43 @@ static __always_inline void emit(struct wf_file_rec *r) {
   if (bpf_ringbuf_output(&rb, o, size, wake)) count(WF_FILES_CNT_LOST);
 }
 
+// A call built at exit only: from the saved user registers, which the
+// kernel leaves as the call got them, in this CPU's scratch record.
+static __always_inline void emit_at_exit(struct wf_file_rule *rule, struct pt_regs *regs, __u32 nr, long ret) {
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  if (!caller_wanted(pid_tgid >> 32)) return;
+  if (!mmap_of_file(rule, regs)) return;
+  __u32 z = 0;
+  struct wf_file_rec *r = bpf_map_lookup_elem(&scratch, &z);
+  if (!r) return;
+  rec_reset(r);
+  r->exit_ns = r->enter_ns = stamp ? bpf_ktime_get_ns() : 0;
+  r->ret = ret;
+  bool opened_ok = rule->kind == WF_FK_OPEN && ret >= 0;
+  rec_fill(r, rule, regs, nr, pid_tgid, opened_ok, STAGE_EXIT);
+  if (opened_ok) slot_from_file(&r->slot[0], fd_file((int)ret), STAGE_EXIT);
+  bpf_get_current_comm(r->comm, sizeof r->comm);
+  emit(r);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
   // Every syscall of the machine exits through here: the rule (an array
-  // look-up) before the per-thread slot (a hash look-up).
+  // look-up) before anything else.
   __u32 nr = (__u32)regs->orig_ax;
   if (nr >= WF_FILES_MAX_NR) return 0;
   struct wf_file_rule *rule = bpf_map_lookup_elem(&rules, &nr);
-  if (!rule || !rule->kind) return 0;
+  if (!rule) return 0;
+  if (rule->moves_paths && ret == 0) {
+    __u32 z = 0;
+    __u64 *g = bpf_map_lookup_elem(&path_gen, &z);
+    if (g) __sync_fetch_and_add(g, 1);
+  }
+  if (!rule->kind) return 0;
+  if (!build_at_entry && !rule->at_entry) {
+    emit_at_exit(rule, regs, nr, ret);
+    return 0;
+  }
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
   struct wf_file_rec *r = bpf_map_lookup_elem(&inflight, &tid);
   if (!r || !r->active) return 0;
@@ -308,25 +479,26 @@ int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
     return 0;
   }
   r->ret = ret;
-  r->exit_ns = stamp_exit ? bpf_ktime_get_ns() : r->enter_ns;
+  r->exit_ns = stamp ? bpf_ktime_get_ns() : 0;
+  if (!build_at_entry) r->enter_ns = r->exit_ns;  // text shows the completion time
   bpf_get_current_comm(r->comm, sizeof r->comm);
   // A path string in a page not yet faulted in cannot be read at entry (BPF
   // may not fault); the syscall has read it since, so it is resident now.
   __u8 p1 = rule->path1, d1 = rule->dfd1, p2 = rule->path2, d2 = rule->dfd2;
   if (p1 < 6 && (r->slot[0].flags & WF_FS_STR_FAULT)) {
     r->slot[0].flags &= ~WF_FS_STR_FAULT;
-    slot_path(&r->slot[0], rec_arg(r, p1), d1 < 6, d1 < 6 ? (int)rec_arg(r, d1) : -100);
+    slot_path(&r->slot[0], rec_arg(r, p1), d1 < 6, d1 < 6 ? (int)rec_arg(r, d1) : -100, STAGE_EXIT);
   }
   if (p2 < 6 && (r->slot[1].flags & WF_FS_STR_FAULT)) {
     r->slot[1].flags &= ~WF_FS_STR_FAULT;
-    slot_path(&r->slot[1], rec_arg(r, p2), d2 < 6, d2 < 6 ? (int)rec_arg(r, d2) : -100);
+    slot_path(&r->slot[1], rec_arg(r, p2), d2 < 6, d2 < 6 ? (int)rec_arg(r, d2) : -100, STAGE_EXIT);
   }
   if (rule->kind == WF_FK_OPEN && ret >= 0) {
     // The opened file's own path: absolute, symlinks and .. already resolved.
     struct wf_file_slot *s = &r->slot[0];
     s->flags &= ~(WF_FS_COMPS_BASE | WF_FS_COMPS_TRUNC);
     s->comps_len = 0;
-    slot_from_file(s, fd_file((int)ret));
+    slot_from_file(s, fd_file((int)ret), STAGE_EXIT);
   }
   emit(r);
   return 0;

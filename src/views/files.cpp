@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -271,6 +272,14 @@ struct Totals {
   uint64_t opens = 0, reads = 0, writes = 0, rbytes = 0, wbytes = 0, failures = 0;
 };
 
+// This process's comm, as the kernel puts it in records (at most 15 bytes).
+std::string own_process_comm() {
+  std::string c;
+  std::ifstream in("/proc/self/comm");
+  std::getline(in, c);
+  return c;
+}
+
 }  // namespace
 
 Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
@@ -279,11 +288,22 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
   Compactor compact(out);
   std::map<std::tuple<pid_t, std::string, std::string>, Totals> totals;
   std::vector<pid_t> tree;
+  // `-- CMD`: the child is forked before the programs are attached and waits
+  // in a read of a pipe until released; built at exit, that read is reported
+  // (as whyfail's, before the exec). It is ours, not the command's.
+  pid_t held_child = -1;
+  bool held_read_seen = false;
+  const std::string own_comm = own_process_comm();
   auto on_record = [&](const void* data, std::size_t size) {
     try {
       auto e = decode_file(data, size, offset);
       if (!e) {
         ++bad;
+        return;
+      }
+      if (!held_read_seen && e->pid == held_child && e->comm == own_comm && e->syscall == "read" &&
+          e->path[0].pseudo) {
+        held_read_seen = true;
         return;
       }
       if (!file_matches(*e, opts.view.filters)) return;
@@ -304,8 +324,9 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     }
   };
   const bool command = !opts.view.command.empty();
-  // Text shows the entry time, JSON also the duration, -c neither.
-  const FileTimes times = opts.summary ? FileTimes::None : opts.view.json ? FileTimes::EnterExit : FileTimes::Enter;
+  // Text shows the completion time, JSON the entry time and the duration
+  // (built at entry), -c none.
+  const FileTimes times = opts.summary ? FileTimes::None : opts.view.json ? FileTimes::EnterExit : FileTimes::Completion;
   auto loader = FilesLoader::load(getpid(), command, opts.view.ring_bytes, on_record, opts.view.filters.cgroup, times);
   if (!loader) return tl::unexpected(loader.error());
   std::optional<trace::bpf::HeldChild> child;
@@ -313,6 +334,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     auto c = trace::bpf::HeldChild::fork_held(opts.view.command, getuid(), getgid());
     if (!c) return tl::unexpected(c.error());
     child.emplace(std::move(*c));
+    held_child = child->pid();
     if (auto a = (*loader)->add_traced(child->pid()); !a) {
       child->abandon();
       return tl::unexpected(a.error());
@@ -369,7 +391,7 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     }
   }
   auto c = (*loader)->counters();
-  uint64_t lost = c[WF_FILES_CNT_LOST] + c[WF_FILES_CNT_NOSLOT];
+  uint64_t lost = c[WF_FILES_CNT_LOST] + c[WF_FILES_CNT_NOSLOT] + c[WF_FILES_CNT_BUSY];
   if (opts.view.json) {
     report::Json j;
     j["type"] = "summary";
@@ -377,13 +399,15 @@ Result<int> run_files(const FilesOptions& opts, std::ostream& out) {
     j["lost"] = lost;
     j["lost_ring_full"] = c[WF_FILES_CNT_LOST];
     j["lost_no_slot"] = c[WF_FILES_CNT_NOSLOT];
+    j["lost_busy"] = c[WF_FILES_CNT_BUSY];
     j["unpaired_dropped"] = c[WF_FILES_CNT_MISMATCH];
     j["bad_records"] = bad;
     out << json_text(j) << '\n';
   } else {
-    out << fmt::format("# {} calls shown, {} lost ({} ring buffer full, {} no slot), {} exits without their entry "
-                       "dropped\n",
-                       shown, lost, c[WF_FILES_CNT_LOST], c[WF_FILES_CNT_NOSLOT], c[WF_FILES_CNT_MISMATCH]);
+    out << fmt::format("# {} calls shown, {} lost ({} ring buffer full, {} no slot, {} program busy on its CPU), {} "
+                       "exits without their entry dropped\n",
+                       shown, lost, c[WF_FILES_CNT_LOST], c[WF_FILES_CNT_NOSLOT], c[WF_FILES_CNT_BUSY],
+                       c[WF_FILES_CNT_MISMATCH]);
   }
   out.flush();
   return exit_code;

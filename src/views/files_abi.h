@@ -13,6 +13,8 @@
 #define WF_FILES_COMPS_BYTES 1024 /* a path resolved in the kernel, components leaf first */
 #define WF_FILES_DEPTH 32
 #define WF_ARG_NONE 0xff
+#define WF_PATH_CACHE_BYTES 256  /* paths whose components fit are cached by (dentry, mount) */
+#define WF_PATH_CACHE_ENTRIES 4096
 
 /* One rule per syscall number: which arguments are fds, paths, dirfds.
  * Filled by the loader from files_rules.cpp (data, not code). */
@@ -29,6 +31,8 @@ struct wf_file_rule {
   __u8 path1, dfd1;
   __u8 path2, dfd2;
   __u8 open_how;       /* openat2: the struct open_how argument */
+  __u8 at_entry;       /* fd1 is gone at exit (close): its path is read at entry */
+  __u8 moves_paths;    /* when it succeeds, paths already seen may have changed (rename, mount) */
 };
 
 /* Slots: 0 is fd1 or path1, 1 is fd2 or path2. */
@@ -55,7 +59,8 @@ enum wf_files_counter {
   WF_FILES_CNT_LOST = 0,      /* ring buffer full */
   WF_FILES_CNT_NOSLOT = 1,    /* per-thread table full at entry */
   WF_FILES_CNT_MISMATCH = 2,  /* an exit whose entry was another syscall (dropped) */
-  WF_FILES_CNT_MAX = 3,
+  WF_FILES_CNT_BUSY = 3,      /* the program was still running on that CPU (kernel's recursion_misses; user space) */
+  WF_FILES_CNT_MAX = 4,
 };
 
 struct wf_file_rec {

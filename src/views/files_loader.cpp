@@ -9,6 +9,7 @@
 
 #include "bpf_common.h"
 #include "files.skel.h"
+#include "platform/kernel_fs.h"
 #include "views/files_rules.h"
 
 namespace whyfail::views {
@@ -33,14 +34,19 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   s->rodata->filter_pids = filter_pids;
   s->rodata->cgroup_id = cgroup.id;
   s->rodata->cgroup_level = cgroup.level;
-  s->rodata->stamp_enter = times != FileTimes::None;
-  s->rodata->stamp_exit = times == FileTimes::EnterExit;
+  s->rodata->stamp = times != FileTimes::None;
+  s->rodata->build_at_entry = times == FileTimes::EnterExit;
   // 16 MiB: ~4000 records (4 KiB each) between two polls.
   const std::size_t ring = ring_size(ring_bytes, 16u << 20);
   s->rodata->wake_bytes = ring / 8;
   int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring));
   if (rc) return fail(libbpf_err(rc), "sizing the files ring buffer");
   bpf_program__set_autoload(s->progs.files_fork, filter_pids);
+  // Built at entry: every syscall's entry; built at exit: close's only.
+  const bool at_entry = times == FileTimes::EnterExit;
+  bpf_program__set_autoload(s->progs.files_enter, at_entry);
+  bpf_program__set_autoload(s->progs.files_close_enter, !at_entry);
+  l->needs_tracefs_ = !at_entry;
   rc = files__load(s);
   if (rc) {
     int err = libbpf_err(rc);
@@ -49,6 +55,12 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   for (const FileRule& r : file_rules()) {
     uint32_t k = r.nr;
     rc = bpf_map__update_elem(s->maps.rules, &k, sizeof k, &r.rule, sizeof r.rule, BPF_ANY);
+    if (rc) return fail(libbpf_err(rc), "filling the files rule table");
+  }
+  for (uint32_t nr : path_moving_syscalls()) {
+    wf_file_rule mover{};
+    mover.moves_paths = 1;
+    rc = bpf_map__update_elem(s->maps.rules, &nr, sizeof nr, &mover, sizeof mover, BPF_ANY);
     if (rc) return fail(libbpf_err(rc), "filling the files rule table");
   }
   l->ring_.reset(ring_buffer__new(bpf_map__fd(s->maps.rb), &FilesLoader::on_sample, l.get(), nullptr));
@@ -62,6 +74,10 @@ int FilesLoader::on_sample(void* ctx, void* data, std::size_t size) {
 }
 
 Result<void> FilesLoader::attach() {
+  // sys_enter_close is attached through its tracefs event id, and a freshly
+  // booted machine may not have tracefs mounted yet.
+  if (needs_tracefs_)
+    if (auto fs = platform::ensure_tracefs(); !fs) return tl::unexpected(fs.error());
   int rc = files__attach(skel_.get());
   if (rc) {
     int err = libbpf_err(rc);
@@ -95,6 +111,15 @@ std::array<uint64_t, WF_FILES_CNT_MAX> FilesLoader::counters() const {
     if (bpf_map__lookup_elem(skel_->maps.counters, &i, sizeof i, per_cpu.data(),
                              per_cpu.size() * sizeof(uint64_t), 0) == 0)
       out[i] = percpu_sum(per_cpu);
+  }
+  // A program still running on a CPU (preempted) makes the next run there
+  // skip its call; the kernel counts those per program.
+  for (struct bpf_program* p : {skel_->progs.files_enter, skel_->progs.files_close_enter, skel_->progs.files_exit}) {
+    int fd = bpf_program__fd(p);
+    if (fd < 0) continue;
+    bpf_prog_info info{};
+    uint32_t len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) out[WF_FILES_CNT_BUSY] += info.recursion_misses;
   }
   return out;
 }

@@ -18,8 +18,11 @@ struct files;
 
 namespace whyfail::views {
 
-// Which kernel timestamps a record carries (each is a clock read per call).
-enum class FileTimes { None, Enter, EnterExit };
+// Which kernel timestamps a record carries (each is a clock read per call),
+// and so how records are built: None and Completion build each call at its
+// exit in one program (close aside, see files.bpf.c); EnterExit builds it at
+// entry and completes it at exit, for the duration.
+enum class FileTimes { None, Completion, EnterExit };
 
 class FilesLoader {
  public:
@@ -44,6 +47,7 @@ class FilesLoader {
   std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
   RecordHandler on_record_;
   int ncpus_ = 1;
+  bool needs_tracefs_ = false;
 };
 
 }  // namespace whyfail::views

@@ -19,5 +19,8 @@ struct FileRule {
 
 std::span<const FileRule> file_rules();
 const FileRule* file_rule(uint32_t nr);
+// Syscalls not shown that can change the path of a (dentry, mount) the
+// kernel side has cached: mounts. (Renames are shown, and marked in their rule.)
+std::span<const uint32_t> path_moving_syscalls();
 
 }  // namespace whyfail::views

@@ -24,6 +24,7 @@
 namespace fs = std::filesystem;
 using whyfail::views::FileEvent;
 using whyfail::views::FilesLoader;
+using whyfail::views::FileTimes;
 
 namespace {
 
@@ -34,7 +35,10 @@ struct TracedRun : whyfail::views::testing::Outcome {
 };
 
 // Runs argv (cwd: dir) with its tree traced from its first instruction.
-TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, int stdout_fd = -1) {
+// `times` picks how records are built: at exit (text, -c) or at entry and
+// exit (JSON); see files.bpf.c.
+TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, int stdout_fd = -1,
+                     FileTimes times = FileTimes::EnterExit) {
   TracedRun r;
   if (geteuid() != 0) {
     r.skip = "needs root for BPF";
@@ -43,7 +47,7 @@ TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, 
   auto l = FilesLoader::load(getpid(), true, 0, [&](const void* d, std::size_t n) {
     auto e = whyfail::views::decode_file(d, n, 0);
     if (e) r.events.push_back(*e);
-  });
+  }, {}, times);
   if (!l) {
     r.note(l.error());
     return r;
@@ -79,7 +83,14 @@ TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, 
 
 }  // namespace
 
-TEST(Files, HeadThenEchoToSomefile) {
+// Both ways of building records: at exit (text, -c) and at entry + exit (JSON).
+class FilesBuilt : public ::testing::TestWithParam<FileTimes> {};
+INSTANTIATE_TEST_SUITE_P(Files, FilesBuilt, ::testing::Values(FileTimes::Completion, FileTimes::EnterExit),
+                         [](const auto& info) {
+                           return std::string(info.param == FileTimes::Completion ? "AtExit" : "AtEntryAndExit");
+                         });
+
+TEST_P(FilesBuilt, HeadThenEchoToSomefile) {
   fs::path dir = fs::temp_directory_path() / ("views-files." + std::to_string(getpid()));
   fs::create_directories(dir);
   dir = fs::canonical(dir);
@@ -88,7 +99,7 @@ TEST(Files, HeadThenEchoToSomefile) {
   for (int i = 0; i < 30; ++i) content += "line " + std::to_string(i) + " of the motd\n";
   std::ofstream(motd) << content;
   TracedRun r = run_traced({"/bin/sh", "-c", "head " + motd.string() + "; echo hello > somefile"}, dir,
-                     open("/dev/null", O_WRONLY | O_CLOEXEC));
+                     open("/dev/null", O_WRONLY | O_CLOEXEC), GetParam());
   VIEW_STOP_IF(r);
   ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
   // head's output: its first 10 lines.
@@ -141,7 +152,7 @@ TEST(Files, HeadThenEchoToSomefile) {
   fs::remove_all(dir);
 }
 
-TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
+TEST_P(FilesBuilt, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
   fs::path dir = fs::temp_directory_path() / ("views-threads." + std::to_string(getpid()));
   fs::create_directories(dir);
   dir = fs::canonical(dir);
@@ -152,7 +163,7 @@ TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
   fs::path out = dir / "tids";
   int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   TracedRun r = run_traced({std::string(PROGS_DIR) + "/views_files_threads", f0.string(), f1.string(), std::to_string(n)},
-                     dir, ofd);
+                     dir, ofd, GetParam());
   close(ofd);
   VIEW_STOP_IF(r);
   ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
@@ -188,6 +199,29 @@ TEST(Files, TwoThreadsOnTwoCpusEveryExitPairedWithItsEntry) {
 
 // --cgroup: system-wide, two children open a missing file each, one from
 // inside a fresh cgroup v2 directory: only its calls are reported.
+// The kernel side caches a path per (dentry, mount); a rename must not leave
+// a stale one. A file stays open across a rename of its directory, then of
+// itself: each write through it shows the path it has at that moment.
+TEST_P(FilesBuilt, WritesAfterRenamesShowTheNewPath) {
+  fs::path dir = fs::temp_directory_path() / ("views_files_rename." + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "d1");
+  dir = fs::canonical(dir);
+  TracedRun r = run_traced({"/bin/sh", "-c",
+                            "exec 3>d1/f; echo one >&3; mv d1 d2; echo two >&3; mv d2/f d2/g; echo three >&3"},
+                           dir, -1, GetParam());
+  VIEW_STOP_IF(r);
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+  std::vector<std::string> write_paths;
+  for (const FileEvent& e : r.events)
+    if (e.syscall == "write" && e.comm == "sh" && e.ret > 0) write_paths.push_back(e.path[0].path);
+  ASSERT_EQ(write_paths.size(), 3u);
+  EXPECT_EQ(write_paths[0], (dir / "d1" / "f").string());
+  EXPECT_EQ(write_paths[1], (dir / "d2" / "f").string());
+  EXPECT_EQ(write_paths[2], (dir / "d2" / "g").string());
+  fs::remove_all(dir);
+}
+
 TEST(Files, CgroupFilterKeepsOnlyCallsInsideTheCgroup) {
   TempCgroup cg("files-test");
   if (!cg.skip.empty()) GTEST_SKIP() << cg.skip;

@@ -178,10 +178,12 @@ struct {
   __type(value, __u64);
 } path_gen SEC(".maps");
 
-// Where a new cache entry is assembled; one per program that walks (exit,
-// close's entry), so two programs on one CPU never share one.
+// Where a new cache entry is assembled: one for the exit program, one for
+// the entry program (files_enter or files_close_enter, never both loaded). A
+// program preempted while it fills its entry can see the other program run
+// on its CPU, never itself (the kernel skips such a nested run).
 #define STAGE_EXIT 0
-#define STAGE_CLOSE 1
+#define STAGE_ENTER 1
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 2);
@@ -379,7 +381,7 @@ static __always_inline int enter_common(struct pt_regs *regs, __u32 nr, __u32 st
 SEC("tp_btf/sys_enter")
 int BPF_PROG(files_enter, struct pt_regs *regs, long id) {
   if (id < 0 || id >= WF_FILES_MAX_NR) return 0;
-  return enter_common(regs, (__u32)id, STAGE_EXIT);  // never runs alongside files_close_enter
+  return enter_common(regs, (__u32)id, STAGE_ENTER);
 }
 
 // close's entry only, when calls are built at exit: close is the one call
@@ -390,7 +392,7 @@ SEC("tracepoint/syscalls/sys_enter_close")
 int files_close_enter(void *ctx) {
   struct task_struct *t = bpf_get_current_task_btf();
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
-  return enter_common(regs, 3 /* close on x86_64, as in files_rules.cpp */, STAGE_CLOSE);
+  return enter_common(regs, 3 /* close on x86_64, as in files_rules.cpp */, STAGE_ENTER);
 }
 
 #define BOUND(v, max) \

@@ -46,7 +46,6 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   const bool at_entry = times == FileTimes::EnterExit;
   bpf_program__set_autoload(s->progs.files_enter, at_entry);
   bpf_program__set_autoload(s->progs.files_close_enter, !at_entry);
-  l->needs_tracefs_ = !at_entry;
   rc = files__load(s);
   if (rc) {
     int err = libbpf_err(rc);
@@ -76,7 +75,7 @@ int FilesLoader::on_sample(void* ctx, void* data, std::size_t size) {
 Result<void> FilesLoader::attach() {
   // sys_enter_close is attached through its tracefs event id, and a freshly
   // booted machine may not have tracefs mounted yet.
-  if (needs_tracefs_)
+  if (bpf_program__autoload(skel_->progs.files_close_enter))
     if (auto fs = platform::ensure_tracefs(); !fs) return tl::unexpected(fs.error());
   int rc = files__attach(skel_.get());
   if (rc) {

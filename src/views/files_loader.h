@@ -47,7 +47,6 @@ class FilesLoader {
   std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
   RecordHandler on_record_;
   int ncpus_ = 1;
-  bool needs_tracefs_ = false;
 };
 
 }  // namespace whyfail::views

@@ -41,7 +41,7 @@ struct wf_file_rule {
 #define WF_FS_COMPS_TRUNC 4u
 #define WF_FS_STR 8u          /* str holds the path as passed */
 #define WF_FS_STR_FAULT 16u
-#define WF_FS_BADFD 32u       /* fd not open at entry */
+#define WF_FS_BADFD 32u       /* fd not open when read (entry, or exit for calls built at exit) */
 #define WF_FS_PSEUDO 64u      /* no path: pipe, socket, anon inode (see ino, mode) */
 
 struct wf_file_slot {

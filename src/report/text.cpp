@@ -141,21 +141,25 @@ std::string TextRenderer::prefix(pid_t tid, uint64_t ts_ns) {
     out += fmt::format("{:>6}.{:06} ", delta / 1000000000, delta / 1000 % 1000000);
     if (ts_ns) last_ts_ns_ = ts_ns;
   }
-  if (options_.timestamps != Timestamps::None) {
-    const int64_t real = static_cast<int64_t>(ts_ns) + options_.realtime_offset_ns;
-    const time_t secs = static_cast<time_t>(real / 1000000000);
-    const int64_t micros = real / 1000 % 1000000;
-    if (options_.timestamps == Timestamps::Epoch) {
-      out += fmt::format("{}.{:06} ", secs, micros);
-    } else {
-      struct tm tm_buf {};
-      localtime_r(&secs, &tm_buf);
-      out += fmt::format("{:02}:{:02}:{:02}", tm_buf.tm_hour, tm_buf.tm_min, tm_buf.tm_sec);
-      if (options_.timestamps == Timestamps::Micros) out += fmt::format(".{:06}", micros);
-      out += ' ';
-    }
-  }
+  out += render_timestamp(options_.timestamps, static_cast<int64_t>(ts_ns) + options_.realtime_offset_ns);
   return out;
+}
+
+std::string render_timestamp(Timestamps timestamps, int64_t realtime_ns) {
+  if (timestamps == Timestamps::None) return {};
+  const time_t secs = static_cast<time_t>(realtime_ns / 1000000000);
+  const int64_t micros = realtime_ns / 1000 % 1000000;
+  if (timestamps == Timestamps::Epoch) return fmt::format("{}.{:06} ", secs, micros);
+  thread_local time_t cached_secs = -1;
+  thread_local std::string cached_hms;
+  if (secs != cached_secs) {
+    struct tm tm_buf {};
+    localtime_r(&secs, &tm_buf);
+    cached_hms = fmt::format("{:02}:{:02}:{:02}", tm_buf.tm_hour, tm_buf.tm_min, tm_buf.tm_sec);
+    cached_secs = secs;
+  }
+  if (timestamps == Timestamps::Micros) return fmt::format("{}.{:06} ", cached_hms, micros);
+  return cached_hms + ' ';
 }
 
 std::string TextRenderer::syscall(const trace::SyscallEvent& event,

@@ -24,6 +24,12 @@ struct TextOptions {
   int64_t realtime_offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC, for -t/-tt/-ttt
 };
 
+// The -t/-tt/-ttt prefix of a line for a CLOCK_REALTIME time, with its
+// trailing space: "12:04:05 ", "12:04:05.123456 ", "1764763445.123456 "; ""
+// for None. Local time is converted once per second (localtime_r takes a
+// lock and checks the zone every call).
+std::string render_timestamp(Timestamps timestamps, int64_t realtime_ns);
+
 // One value as strace prints it: "/etc/passwd" quoted and escaped, {a=1, b=2}, [x, y], 3</path>.
 std::string render_value(const decode::Value& value);
 

@@ -10,6 +10,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "report/text.h"
 #include "util/result.h"
 #include "views/view_options.h"
 
@@ -42,8 +43,9 @@ struct FileEvent {
 
 Result<FileEvent> decode_file(const void* data, std::size_t size, int64_t mono_to_wall_ns);
 
-// One line: time comm(pid) syscall "path" args = ret [ERRNO].
-std::string file_text(const FileEvent& e);
+// One line: [time] comm(pid) syscall "path" args = ret [ERRNO]; the time (of
+// the call's completion) with -t, -tt, -ttt only, as strace.
+std::string file_text(const FileEvent& e, report::Timestamps timestamps = report::Timestamps::None);
 std::string file_json(const FileEvent& e);
 // The bytes moved by a read/write-like call (0 for others or on failure).
 uint64_t file_bytes(const FileEvent& e);
@@ -53,6 +55,7 @@ struct FilesOptions {
   ViewOptions view;
   bool compact = false;
   bool summary = false;  // -c
+  report::Timestamps timestamps = report::Timestamps::None;  // -t, -tt, -ttt (text)
 };
 
 Result<int> run_files(const FilesOptions& opts, std::ostream& out);

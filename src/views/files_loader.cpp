@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <bit>
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -15,12 +16,11 @@
 namespace whyfail::views {
 
 void FilesLoader::SkelDeleter::operator()(struct files* s) const { files__destroy(s); }
-void FilesLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_buffer__free(r); }
 FilesLoader::~FilesLoader() = default;
 
 Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
                                                        RecordHandler on_record, CgroupFilter cgroup,
-                                                       FileTimes times) {
+                                                       FileTimes times, bool need_uid) {
   capture_libbpf_messages();
   std::unique_ptr<FilesLoader> l(new FilesLoader());
   l->on_record_ = std::move(on_record);
@@ -36,9 +36,10 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
   s->rodata->cgroup_level = cgroup.level;
   s->rodata->stamp = times != FileTimes::None;
   s->rodata->build_at_entry = times == FileTimes::EnterExit;
+  s->rodata->read_uid = need_uid;
   // 16 MiB: ~4000 records (4 KiB each) between two polls.
   const std::size_t ring = ring_size(ring_bytes, 16u << 20);
-  s->rodata->wake_bytes = ring / 8;
+  s->rodata->wake_shift = static_cast<uint32_t>(std::countr_zero(ring / 8));  // ring: a power of two
   int rc = bpf_map__set_max_entries(s->maps.rb, static_cast<uint32_t>(ring));
   if (rc) return fail(libbpf_err(rc), "sizing the files ring buffer");
   bpf_program__set_autoload(s->progs.files_fork, filter_pids);
@@ -62,8 +63,9 @@ Result<std::unique_ptr<FilesLoader>> FilesLoader::load(pid_t self_tgid, bool fil
     rc = bpf_map__update_elem(s->maps.rules, &nr, sizeof nr, &mover, sizeof mover, BPF_ANY);
     if (rc) return fail(libbpf_err(rc), "filling the files rule table");
   }
-  l->ring_.reset(ring_buffer__new(bpf_map__fd(s->maps.rb), &FilesLoader::on_sample, l.get(), nullptr));
-  if (!l->ring_) return fail(errno ? errno : EINVAL, "ring_buffer__new");
+  auto reader = trace::bpf::RingReader::open(bpf_map__fd(s->maps.rb), &FilesLoader::on_sample, l.get());
+  if (!reader) return tl::unexpected(reader.error());
+  l->ring_ = std::move(*reader);
   return l;
 }
 
@@ -96,11 +98,7 @@ Result<void> FilesLoader::add_traced(pid_t tgid) {
 Result<int> FilesLoader::poll(int timeout_ms) {
   // Records come without wakeups (files.bpf.c): wait out the timeout (or a
   // wakeup when the ring fills up), then drain whatever is there.
-  int n = ring_buffer__poll(ring_.get(), timeout_ms);
-  if (n < 0 && n != -EINTR) return fail(-n, "polling the files ring buffer");
-  int m = ring_buffer__consume(ring_.get());
-  if (m < 0 && m != -EINTR) return fail(-m, "reading the files ring buffer");
-  return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+  return ring_->poll(timeout_ms);
 }
 
 std::array<uint64_t, WF_FILES_CNT_MAX> FilesLoader::counters() const {

@@ -11,6 +11,7 @@
 
 #include "execs_loader.h"  // RecordHandler
 #include "files_abi.h"
+#include "trace/bpf/ring_reader.h"
 #include "views/cgroup_filter.h"
 #include "util/result.h"
 
@@ -28,7 +29,7 @@ class FilesLoader {
  public:
   static Result<std::unique_ptr<FilesLoader>> load(pid_t self_tgid, bool filter_pids, std::size_t ring_bytes,
                                                    RecordHandler on_record, CgroupFilter cgroup = {},
-                                                   FileTimes times = FileTimes::EnterExit);
+                                                   FileTimes times = FileTimes::EnterExit, bool need_uid = true);
   ~FilesLoader();
   FilesLoader(const FilesLoader&) = delete;
   FilesLoader& operator=(const FilesLoader&) = delete;
@@ -42,9 +43,11 @@ class FilesLoader {
   FilesLoader() = default;
   static int on_sample(void* ctx, void* data, std::size_t size);
   struct SkelDeleter { void operator()(struct files* s) const; };
-  struct RingDeleter { void operator()(struct ring_buffer* r) const; };
   std::unique_ptr<struct files, SkelDeleter> skel_;
-  std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
+  // Hands consumed space back in batches (see ring_reader.h): with a record
+  // per file call of the machine, a release per record costs every call a
+  // cross-CPU cache miss.
+  std::unique_ptr<trace::bpf::RingReader> ring_;
   RecordHandler on_record_;
   int ncpus_ = 1;
 };

@@ -17,7 +17,7 @@ namespace whyfail::views {
 namespace {
 
 const char* kHelp = R"(usage: whyfail execs [--tree] [--json] [--comm NAME] [--pid PID] [--uid UID] [--cgroup DIR] [--duration S]
-       whyfail files [--compact | -c] [--json] [filters] [--duration S] [-- CMD ARGS...]
+       whyfail files [--compact | -c | -t | -tt | -ttt] [--json] [filters] [--duration S] [-- CMD ARGS...]
        whyfail sched [--min-ms N] [--interval S] [--slow-log] [--json] [filters] [--duration S] [-- CMD ARGS...]
 
 System-wide views, from the kernel's tracepoints (works under lockdown=integrity; needs root).
@@ -28,6 +28,8 @@ System-wide views, from the kernel's tracepoints (works under lockdown=integrity
           the task's file table, open flags and octal modes, bytes, errno
           --compact  fatrace-like letters per process and path (O R W C D M S T < >, ! failed, + O_CREAT)
           -c         per process and path totals at the end (opens, reads, writes, bytes), sorted
+          -t, -tt, -ttt  each line starts with the call's completion time (as strace: seconds,
+                     microseconds, epoch); without, no clock is read per call
   sched   run-queue latency per thread as log2 histograms (microseconds), printed at the end
           --min-ms N    count only waits of at least N ms
           --interval S  print (and reset) the histograms every S seconds
@@ -51,6 +53,7 @@ Result<int> run_view_command(int argc, char** argv) {
   const std::string verb = argv[0];
   ViewOptions view;
   FilesOptions fo;
+  int t_count = 0;
   SchedOptions so;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -105,6 +108,12 @@ Result<int> run_view_command(int argc, char** argv) {
       fo.compact = true;
     } else if (verb == "files" && (a == "-c" || a == "--summary")) {
       fo.summary = true;
+    } else if (verb == "files" && (a == "-t" || a == "-tt" || a == "-ttt")) {
+      // As strace: -t -t is -tt.
+      t_count += static_cast<int>(a.size()) - 1;
+      fo.timestamps = t_count == 1   ? report::Timestamps::Seconds
+                      : t_count == 2 ? report::Timestamps::Micros
+                                     : report::Timestamps::Epoch;
     } else if (verb == "sched" && a == "--min-ms") {
       if (auto r = number(&so.min_ms); !r) return tl::unexpected(r.error());
     } else if (verb == "sched" && a == "--interval") {

@@ -358,6 +358,51 @@ class Doctor(unittest.TestCase):
             self.assertIn(r["available"], ("yes", "no", "unknown"))
 
 
+class FilesView(unittest.TestCase):
+    """`whyfail files -- CMD`: text lines carry a time only with -t/-tt/-ttt, as strace's."""
+
+    def lines(self, *flags):
+        with tempfile.TemporaryDirectory(prefix="whyfail-files-t-") as d:
+            path = os.path.join(d, "target")
+            with open(path, "w") as f:
+                f.write("x\n")
+            before = time.time()
+            p = subprocess.run([WHYFAIL, "files", *flags, "--", "cat", path], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT)
+            after = time.time()
+            # Refused by policy (lockdown, no privileges): nothing to test; any other error fails.
+            if p.returncode != 0 and (b"Operation not permitted" in p.stderr or b"Permission denied" in p.stderr):
+                self.skipTest(p.stderr.decode(errors="replace").strip())
+            self.assertEqual(p.returncode, 0, p.stderr)
+            text = p.stdout.decode("utf-8", "surrogateescape")
+            mine = [l for l in text.splitlines() if f'"{path}"' in l and " openat " in l]
+            self.assertEqual(len(mine), 1, text)
+            return mine[0], before, after
+
+    def test_no_time_by_default(self):
+        if BACKEND != "bpf":
+            self.skipTest("views run once, with the bpf backend's tests")
+        line, _, _ = self.lines()
+        self.assertTrue(line.startswith("cat("), line)
+
+    def test_t_tt_ttt_show_the_completion_time(self):
+        if BACKEND != "bpf":
+            self.skipTest("views run once, with the bpf backend's tests")
+        line, before, after = self.lines("-ttt")
+        stamp = float(line.split(" ", 1)[0])
+        self.assertLessEqual(before - 0.001, stamp, line)
+        self.assertLessEqual(stamp, after + 0.001, line)
+        for flags, pattern in ((["-t"], r"\d\d:\d\d:\d\d cat\("), (["-tt"], r"\d\d:\d\d:\d\d\.\d{6} cat\("),
+                               (["-t", "-t"], r"\d\d:\d\d:\d\d\.\d{6} cat\(")):
+            line, before, after = self.lines(*flags)
+            self.assertRegex(line, "^" + pattern)
+            hms = line.split(" ", 1)[0]
+            # The local time of day, within the run (a run across midnight is not expected here).
+            lo = time.strftime("%H:%M:%S", time.localtime(before))
+            hi = time.strftime("%H:%M:%S", time.localtime(after + 1))
+            self.assertTrue(lo <= hms[:8] <= hi, (lo, hms, hi))
+
+
 class KernelOrigin(unittest.TestCase):
     def test_refused_kernel_says_why_once_and_the_run_is_unchanged(self):
         """--kernel where the kernel refuses both fexit and kprobes (doctor says so): one

@@ -1,6 +1,7 @@
 #include "report/text.h"
 
 #include <gtest/gtest.h>
+#include <time.h>
 
 #include "decode/value.h"
 
@@ -113,6 +114,29 @@ TEST(TextRenderer, DurationAndUnfinished) {
   trace::SyscallEvent ev = failed_openat();
   ev.finished = false;
   EXPECT_NE(r.syscall(ev, openat_call(), nullptr).find(") = ?"), std::string::npos);
+}
+
+// Local time as the C library gives it for the same instant, computed here
+// rather than copied from the function under test.
+std::string local_hms(time_t secs) {
+  struct tm tm_buf {};
+  localtime_r(&secs, &tm_buf);
+  char out[16];
+  strftime(out, sizeof out, "%H:%M:%S", &tm_buf);
+  return out;
+}
+
+TEST(RenderTimestamp, EachFormatAndEachSecondItsOwnTime) {
+  const int64_t t = 1764763445LL * 1000000000 + 123456789;  // 2025-12-03, microseconds 123456
+  EXPECT_EQ(render_timestamp(Timestamps::None, t), "");
+  EXPECT_EQ(render_timestamp(Timestamps::Epoch, t), "1764763445.123456 ");
+  EXPECT_EQ(render_timestamp(Timestamps::Seconds, t), local_hms(1764763445) + " ");
+  EXPECT_EQ(render_timestamp(Timestamps::Micros, t), local_hms(1764763445) + ".123456 ");
+  // The time of day is converted once per second: the next second and a
+  // return to the first must each show their own.
+  EXPECT_EQ(render_timestamp(Timestamps::Micros, t + 1000000000), local_hms(1764763446) + ".123456 ");
+  EXPECT_EQ(render_timestamp(Timestamps::Seconds, t + 3600LL * 1000000000), local_hms(1764763445 + 3600) + " ");
+  EXPECT_EQ(render_timestamp(Timestamps::Micros, t + 5000), local_hms(1764763445) + ".123461 ");
 }
 
 TEST(TextRenderer, ExitAndSignalLines) {

@@ -43,20 +43,36 @@ int hex_digit(char c) {
 
 std::string escape_c(std::string_view bytes) {
   std::string out;
-  out.reserve(bytes.size());
-  for (unsigned char c : bytes) {
+  append_escaped_c(out, bytes);
+  return out;
+}
+
+void append_escaped_c(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + bytes.size());
+  // Runs of printable bytes are appended whole: a view prints every path of
+  // the machine's file calls through here.
+  auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    std::size_t j = i;
+    while (j < bytes.size() && plain(static_cast<unsigned char>(bytes[j]))) ++j;
+    out.append(bytes.data() + i, j - i);
+    if (j == bytes.size()) break;
+    const unsigned char c = static_cast<unsigned char>(bytes[j]);
     switch (c) {
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
-      default:
-        if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-        else out += fmt::format("\\x{:02x}", c);
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+        out.append(esc, 4);
+      }
     }
+    i = j + 1;
   }
-  return out;
 }
 
 std::string strip_controls(std::string_view text) {

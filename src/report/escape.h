@@ -9,6 +9,8 @@ namespace whyfail::report {
 // C-style, strace-like: printable ASCII as is, \n \t \r \" \\ escaped, other bytes \xNN.
 // Never emits a control character.
 std::string escape_c(std::string_view bytes);
+// The same, appended to `out`.
+void append_escaped_c(std::string& out, std::string_view bytes);
 
 // Text that is already escaped (explanations, file names quoted by explainers) with any
 // remaining control character or DEL replaced by \xNN; everything else unchanged.

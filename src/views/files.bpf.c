@@ -318,6 +318,15 @@ static __always_inline void slot_path(struct wf_file_slot *s, __u64 uptr, __u8 h
   s->flags |= WF_FS_COMPS_BASE;
 }
 
+// The current task's comm: two plain loads from the task (the helper call
+// costs more; both read it without a lock, as a rename may race either).
+static __always_inline void current_comm(char *out) {
+  struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+  __u64 *o = (__u64 *)out;
+  o[0] = *(__u64 *)&t->comm[0];
+  o[1] = *(__u64 *)&t->comm[8];
+}
+
 // Is the calling task one this run reports?
 static __always_inline bool caller_wanted(__u32 tgid) {
   if (tgid == self_tgid) return false;
@@ -431,6 +440,8 @@ static __always_inline __u64 rec_arg(struct wf_file_rec *r, __u32 i) {
   return r->args[i];
 }
 
+#define SHORT_PIECE 64
+
 // Appends n bytes of src at out->data[*off]. The bounds keep the verifier
 // sure that every copy stays inside data[].
 static __always_inline void put(struct wf_file_out *o, __u32 *off, const char *src, __u32 n, __u32 max) {
@@ -439,7 +450,15 @@ static __always_inline void put(struct wf_file_out *o, __u32 *off, const char *s
   BOUND(n, WF_FILES_COMPS_BYTES + 256);
   if (n > max) n = max;
   BOUND(n, WF_FILES_COMPS_BYTES + 256);
-  if (n) bpf_probe_read_kernel(&o->data[at], n, src);
+  if (n > SHORT_PIECE) {
+    bpf_probe_read_kernel(&o->data[at], n, src);
+  } else if (n) {
+    // Most names are short: eight inlined 8-byte moves (bytes past n are
+    // never read) cost less than a helper call.
+    __u64 *d = (__u64 *)&o->data[at];
+    const __u64 *w = (const __u64 *)src;
+    for (int i = 0; i < SHORT_PIECE / 8; ++i) d[i] = w[i];
+  }
   *off = at + n;
 }
 
@@ -495,7 +514,7 @@ static __always_inline void emit_at_exit(struct wf_file_rule *rule, struct pt_re
   bool opened_ok = rule->kind == WF_FK_OPEN && ret >= 0;
   rec_fill(r, rule, regs, nr, pid_tgid, opened_ok, STAGE_EXIT);
   if (opened_ok) slot_from_file(&r->slot[0], fd_file((int)ret), STAGE_EXIT);
-  bpf_get_current_comm(r->comm, sizeof r->comm);
+  current_comm(r->comm);
   emit(r);
 }
 
@@ -530,7 +549,7 @@ int BPF_PROG(files_exit, struct pt_regs *regs, long ret) {
   r->ret = ret;
   r->exit_ns = stamp ? bpf_ktime_get_ns() : 0;
   if (!build_at_entry) r->enter_ns = r->exit_ns;  // text shows the completion time
-  bpf_get_current_comm(r->comm, sizeof r->comm);
+  current_comm(r->comm);
   // A path string in a page not yet faulted in cannot be read at entry (BPF
   // may not fault); the syscall has read it since, so it is resident now.
   __u8 p1 = rule->path1, d1 = rule->dfd1, p2 = rule->path2, d2 = rule->dfd2;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -36,20 +37,21 @@ std::string q(std::string_view bytes) { return "\"" + report::escape_c(bytes) + 
 
 FilePath decode_slot(const wf_file_slot_hdr& s, std::string_view* data) {
   FilePath p;
-  std::string str(data->substr(0, s.str_len));
+  // Views into the record: every file call of the machine is decoded here.
+  std::string_view str = data->substr(0, s.str_len);
   data->remove_prefix(std::min<std::size_t>(data->size(), s.str_len));
-  std::string comps(data->substr(0, s.comps_len));
+  std::string_view comps = data->substr(0, s.comps_len);
   data->remove_prefix(std::min<std::size_t>(data->size(), s.comps_len));
-  str = str.c_str();
+  str = str.substr(0, strnlen(str.data(), str.size()));
   p.mode = s.mode;
   p.bad_fd = s.flags & WF_FS_BADFD;
   p.truncated = s.flags & WF_FS_COMPS_TRUNC;
   if (s.flags & WF_FS_PSEUDO) {
     p.present = p.pseudo = true;
-    std::string name(comps.c_str());
+    std::string_view name = comps.substr(0, strnlen(comps.data(), comps.size()));
     if (S_ISFIFO(s.mode)) p.path = fmt::format("pipe:[{}]", s.ino);
     else if (S_ISSOCK(s.mode)) p.path = fmt::format("socket:[{}]", s.ino);
-    else p.path = "anon_inode:" + name;
+    else p.path = "anon_inode:" + std::string(name);
     return p;
   }
   if (s.flags & WF_FS_COMPS_ABS) {
@@ -62,7 +64,9 @@ FilePath decode_slot(const wf_file_slot_hdr& s, std::string_view* data) {
     p.path = str;
     if (s.flags & WF_FS_COMPS_BASE) {
       std::string base = join_components(comps, p.truncated);
-      p.path = (base == "/" ? "" : base) + "/" + str;
+      p.path = base == "/" ? "" : base;
+      p.path += '/';
+      p.path += str;
     }
     return p;
   }
@@ -132,12 +136,23 @@ uint64_t file_bytes(const FileEvent& e) {
 bool file_is_write(const FileEvent& e) { return e.letter == 'W'; }
 
 std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
+  // Appended in place: a line per file call of the machine.
   std::string s = report::render_timestamp(timestamps, e.wall_ns);
-  s += fmt::format("{}({}", report::escape_c(e.comm), e.pid);
-  if (e.tid != e.pid) s += fmt::format("/{}", e.tid);
-  s += ") " + e.syscall + " ";
+  s.reserve(s.size() + 128);
+  report::append_escaped_c(s, e.comm);
+  fmt::format_to(std::back_inserter(s), "({}", e.pid);
+  if (e.tid != e.pid) fmt::format_to(std::back_inserter(s), "/{}", e.tid);
+  s += ") ";
+  s += e.syscall;
+  s += ' ';
   const FilePath& p = e.path[0];
-  s += p.present ? q(p.path) : std::string("?");
+  if (p.present) {
+    s += '"';
+    report::append_escaped_c(s, p.path);
+    s += '"';
+  } else {
+    s += '?';
+  }
   if (p.bad_fd) s += " (fd not open)";
   if (is_open(e)) {
     uint64_t flags = 0, mode = 0;
@@ -150,20 +165,20 @@ std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
     if (e.syscall == "sendfile" || e.syscall == "copy_file_range")
       s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
     else if (e.syscall == "read" || e.syscall == "write" || e.syscall == "pread64" || e.syscall == "pwrite64")
-      s += fmt::format(" count={}", e.args[2]);
-    if (e.syscall == "pread64" || e.syscall == "pwrite64") s += fmt::format(" off={}", e.args[3]);
-    s += fmt::format(" fd={}", static_cast<int>(e.args[e.syscall == "sendfile" ? 1 : 0]));
+      fmt::format_to(std::back_inserter(s), " count={}", e.args[2]);
+    if (e.syscall == "pread64" || e.syscall == "pwrite64") fmt::format_to(std::back_inserter(s), " off={}", e.args[3]);
+    fmt::format_to(std::back_inserter(s), " fd={}", static_cast<int>(e.args[e.syscall == "sendfile" ? 1 : 0]));
   } else if (e.letter == '<') {
     s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
   } else if (e.letter == 'C' || e.letter == 'S' || e.syscall == "ftruncate") {
-    s += fmt::format(" fd={}", static_cast<int>(e.args[0]));
+    fmt::format_to(std::back_inserter(s), " fd={}", static_cast<int>(e.args[0]));
   } else if (e.letter == 'M') {
     s += fmt::format(" fd={} len={} prot={:#x} flags={:#x}", static_cast<int>(e.args[4]), e.args[1], e.args[2],
                      e.args[3]);
   }
-  if (e.ret < 0) s += fmt::format(" = -1 {} (failed)", decode::errno_name(static_cast<int>(-e.ret)));
-  else if (e.letter == 'M') s += fmt::format(" = {:#x}", static_cast<uint64_t>(e.ret));
-  else s += fmt::format(" = {}", e.ret);
+  if (e.ret < 0) fmt::format_to(std::back_inserter(s), " = -1 {} (failed)", decode::errno_name(static_cast<int>(-e.ret)));
+  else if (e.letter == 'M') fmt::format_to(std::back_inserter(s), " = {:#x}", static_cast<uint64_t>(e.ret));
+  else fmt::format_to(std::back_inserter(s), " = {}", e.ret);
   return s;
 }
 

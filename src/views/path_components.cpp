@@ -5,17 +5,22 @@
 namespace whyfail::views {
 
 std::string join_components(std::string_view s, bool truncated) {
-  std::vector<std::string_view> parts;
-  while (!s.empty()) {
-    std::size_t nul = s.find('\0');
-    if (nul == std::string_view::npos) nul = s.size();
-    parts.push_back(s.substr(0, nul));
-    s.remove_prefix(std::min(s.size(), nul + 1));
-  }
   std::string out = truncated ? "..." : "";
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    out += '/';
-    out += *it;
+  out.reserve(out.size() + s.size() + 1);
+  // Each component ends with a NUL (the last may have lost it): without that
+  // final NUL, the components are the NUL-separated pieces, walked from the
+  // end, the root's side.
+  if (!s.empty()) {
+    if (s.back() == '\0') s.remove_suffix(1);
+    std::size_t end = s.size();
+    for (;;) {
+      const std::size_t nul = end == 0 ? std::string_view::npos : s.rfind('\0', end - 1);
+      const std::size_t start = nul == std::string_view::npos ? 0 : nul + 1;
+      out += '/';
+      out.append(s.substr(start, end - start));
+      if (nul == std::string_view::npos) break;
+      end = nul;
+    }
   }
   if (out.empty() || out == "...") out += '/';
   return out;

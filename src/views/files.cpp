@@ -77,6 +77,18 @@ FilePath decode_slot(const wf_file_slot_hdr& s, std::string_view* data) {
   return p;
 }
 
+// fmt::format_int: no format string to parse, for the numbers of every line.
+template <typename T>
+void append_int(std::string& s, T v) {
+  fmt::format_int f(v);
+  s.append(f.data(), f.size());
+}
+template <typename T>
+void append_field(std::string& s, std::string_view label, T v) {
+  s += label;
+  append_int(s, v);
+}
+
 bool is_open(const FileEvent& e) { const FileRule* r = file_rule(e.nr); return r && r->rule.kind == WF_FK_OPEN; }
 
 // Flags and mode of an open-like call.
@@ -140,8 +152,12 @@ std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
   std::string s = report::render_timestamp(timestamps, e.wall_ns);
   s.reserve(s.size() + 128);
   report::append_escaped_c(s, e.comm);
-  fmt::format_to(std::back_inserter(s), "({}", e.pid);
-  if (e.tid != e.pid) fmt::format_to(std::back_inserter(s), "/{}", e.tid);
+  s += '(';
+  append_int(s, e.pid);
+  if (e.tid != e.pid) {
+    s += '/';
+    append_int(s, e.tid);
+  }
   s += ") ";
   s += e.syscall;
   s += ' ';
@@ -165,20 +181,20 @@ std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
     if (e.syscall == "sendfile" || e.syscall == "copy_file_range")
       s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
     else if (e.syscall == "read" || e.syscall == "write" || e.syscall == "pread64" || e.syscall == "pwrite64")
-      fmt::format_to(std::back_inserter(s), " count={}", e.args[2]);
-    if (e.syscall == "pread64" || e.syscall == "pwrite64") fmt::format_to(std::back_inserter(s), " off={}", e.args[3]);
-    fmt::format_to(std::back_inserter(s), " fd={}", static_cast<int>(e.args[e.syscall == "sendfile" ? 1 : 0]));
+      append_field(s, " count=", e.args[2]);
+    if (e.syscall == "pread64" || e.syscall == "pwrite64") append_field(s, " off=", e.args[3]);
+    append_field(s, " fd=", static_cast<int>(e.args[e.syscall == "sendfile" ? 1 : 0]));
   } else if (e.letter == '<') {
     s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
   } else if (e.letter == 'C' || e.letter == 'S' || e.syscall == "ftruncate") {
-    fmt::format_to(std::back_inserter(s), " fd={}", static_cast<int>(e.args[0]));
+    append_field(s, " fd=", static_cast<int>(e.args[0]));
   } else if (e.letter == 'M') {
     s += fmt::format(" fd={} len={} prot={:#x} flags={:#x}", static_cast<int>(e.args[4]), e.args[1], e.args[2],
                      e.args[3]);
   }
   if (e.ret < 0) fmt::format_to(std::back_inserter(s), " = -1 {} (failed)", decode::errno_name(static_cast<int>(-e.ret)));
   else if (e.letter == 'M') fmt::format_to(std::back_inserter(s), " = {:#x}", static_cast<uint64_t>(e.ret));
-  else fmt::format_to(std::back_inserter(s), " = {}", e.ret);
+  else append_field(s, " = ", e.ret);
   return s;
 }
 

@@ -81,6 +81,17 @@ TracedRun run_traced(const std::vector<std::string>& argv, const fs::path& dir, 
   return r;
 }
 
+// What a failed expectation should show: the loader's loss counters and
+// every record seen.
+std::string describe(const TracedRun& r) {
+  std::string out = "status " + std::to_string(r.status) + "; lost: ring " + std::to_string(r.counters[WF_FILES_CNT_LOST]) +
+                    ", no slot " + std::to_string(r.counters[WF_FILES_CNT_NOSLOT]) + ", mismatch " +
+                    std::to_string(r.counters[WF_FILES_CNT_MISMATCH]) + ", busy " +
+                    std::to_string(r.counters[WF_FILES_CNT_BUSY]) + "\n";
+  for (const FileEvent& e : r.events) out += whyfail::views::file_text(e) + "\n";
+  return out;
+}
+
 }  // namespace
 
 // Both ways of building records: at exit (text, -c) and at entry + exit (JSON).
@@ -211,14 +222,14 @@ TEST_P(FilesBuilt, WritesAfterRenamesShowTheNewPath) {
                             "exec 3>d1/f; echo one >&3; mv d1 d2; echo two >&3; mv d2/f d2/g; echo three >&3"},
                            dir, -1, GetParam());
   VIEW_STOP_IF(r);
-  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+  ASSERT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) << describe(r);
   std::vector<std::string> write_paths;
   for (const FileEvent& e : r.events)
     if (e.syscall == "write" && e.comm == "sh" && e.ret > 0) write_paths.push_back(e.path[0].path);
-  ASSERT_EQ(write_paths.size(), 3u);
-  EXPECT_EQ(write_paths[0], (dir / "d1" / "f").string());
-  EXPECT_EQ(write_paths[1], (dir / "d2" / "f").string());
-  EXPECT_EQ(write_paths[2], (dir / "d2" / "g").string());
+  ASSERT_EQ(write_paths.size(), 3u) << describe(r);
+  EXPECT_EQ(write_paths[0], (dir / "d1" / "f").string()) << describe(r);
+  EXPECT_EQ(write_paths[1], (dir / "d2" / "f").string()) << describe(r);
+  EXPECT_EQ(write_paths[2], (dir / "d2" / "g").string()) << describe(r);
   fs::remove_all(dir);
 }
 

@@ -33,7 +33,16 @@ namespace whyfail::views {
 
 namespace {
 
-std::string q(std::string_view bytes) { return "\"" + report::escape_c(bytes) + "\""; }
+// A path as a line shows it: quoted and escaped, or "?" when the record has none.
+void append_path(std::string& s, const FilePath& p) {
+  if (!p.present) {
+    s += '?';
+    return;
+  }
+  s += '"';
+  report::append_escaped_c(s, p.path);
+  s += '"';
+}
 
 FilePath decode_slot(const wf_file_slot_hdr& s, std::string_view* data) {
   FilePath p;
@@ -161,15 +170,8 @@ std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
   s += ") ";
   s += e.syscall;
   s += ' ';
-  const FilePath& p = e.path[0];
-  if (p.present) {
-    s += '"';
-    report::append_escaped_c(s, p.path);
-    s += '"';
-  } else {
-    s += '?';
-  }
-  if (p.bad_fd) s += " (fd not open)";
+  append_path(s, e.path[0]);
+  if (e.path[0].bad_fd) s += " (fd not open)";
   if (is_open(e)) {
     uint64_t flags = 0, mode = 0;
     bool has_mode = false;
@@ -178,14 +180,17 @@ std::string file_text(const FileEvent& e, report::Timestamps timestamps) {
     if (has_mode) s += fmt::format(" 0{:03o}", mode & 07777);
     if (e.syscall == "openat2" && e.how_resolve) s += fmt::format(" resolve={:#x}", e.how_resolve);
   } else if (e.letter == 'R' || e.letter == 'W') {
-    if (e.syscall == "sendfile" || e.syscall == "copy_file_range")
-      s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
+    if (e.syscall == "sendfile" || e.syscall == "copy_file_range") {
+      s += " -> ";
+      append_path(s, e.path[1]);
+    }
     else if (e.syscall == "read" || e.syscall == "write" || e.syscall == "pread64" || e.syscall == "pwrite64")
       append_field(s, " count=", e.args[2]);
     if (e.syscall == "pread64" || e.syscall == "pwrite64") append_field(s, " off=", e.args[3]);
     append_field(s, " fd=", static_cast<int>(e.args[e.syscall == "sendfile" ? 1 : 0]));
   } else if (e.letter == '<') {
-    s += " -> " + (e.path[1].present ? q(e.path[1].path) : std::string("?"));
+    s += " -> ";
+    append_path(s, e.path[1]);
   } else if (e.letter == 'C' || e.letter == 'S' || e.syscall == "ftruncate") {
     append_field(s, " fd=", static_cast<int>(e.args[0]));
   } else if (e.letter == 'M') {

@@ -202,6 +202,7 @@ Result<int> run_sched(const SchedOptions& opts, std::ostream& out) {
     j["lost_slow_log"] = c[WF_SCHED_CNT_LOST];
     j["unmeasured_no_slot"] = c[WF_SCHED_CNT_NOSTART];
     j["unmeasured_no_histogram"] = c[WF_SCHED_CNT_NOHIST];
+    j["waits_from"] = (*loader)->from_sched_info() ? "sched_info" : "wakeup_stamps";
     out << json_text(j) << '\n';
   } else {
     out << fmt::format("# lost: {} slow-log records (ring full), {} waits not measured (tables full)\n",

@@ -22,6 +22,12 @@ struct wf_sched_hist {
   __u64 count;
   __u64 total_ns;
   __u64 max_ns;
+  /* Kernel-side bookkeeping (sched_info mode), not part of the histogram:
+   * the task's run_delay after its last switch in, and whether its coming
+   * wait began with a preemption (kept for --slow-log only). */
+  __u64 seen_delay_ns;
+  __u32 next_preempted;
+  __u32 pad;
 };
 
 /* --slow-log: one record per wait >= min_ns. */

@@ -3,6 +3,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <string>
 
@@ -15,10 +17,24 @@ void SchedLoader::SkelDeleter::operator()(struct sched* s) const { sched__destro
 void SchedLoader::RingDeleter::operator()(struct ring_buffer* r) const { ring_buffer__free(r); }
 SchedLoader::~SchedLoader() = default;
 
+// /proc/PID/schedstat exists exactly when the kernel keeps sched_info
+// (CONFIG_SCHED_INFO). Reading the run queue's clock from BPF also needs
+// cfs_rq.rq (CONFIG_FAIR_GROUP_SCHED): without it the load fails (CO-RE) and
+// the stamps are loaded instead.
 Result<std::unique_ptr<SchedLoader>> SchedLoader::load(const SchedLoaderOptions& o, RecordHandler on_slow) {
   capture_libbpf_messages();
+  if (!o.stamps && ::access("/proc/self/schedstat", F_OK) == 0) {
+    auto l = load_as(o, true, on_slow);
+    if (l) return l;
+  }
+  return load_as(o, false, std::move(on_slow));
+}
+
+Result<std::unique_ptr<SchedLoader>> SchedLoader::load_as(const SchedLoaderOptions& o, bool from_sched_info,
+                                                          RecordHandler on_slow) {
   std::unique_ptr<SchedLoader> l(new SchedLoader());
   l->on_slow_ = std::move(on_slow);
+  l->from_sched_info_ = from_sched_info;
   int ncpus = libbpf_num_possible_cpus();
   if (ncpus <= 0) return fail(libbpf_err(ncpus), "libbpf_num_possible_cpus");
   l->ncpus_ = ncpus;
@@ -30,7 +46,13 @@ Result<std::unique_ptr<SchedLoader>> SchedLoader::load(const SchedLoaderOptions&
   s->rodata->slow_log = o.slow_log;
   s->rodata->cgroup_id = o.cgroup.id;
   s->rodata->cgroup_level = o.cgroup.level;
+  s->rodata->from_sched_info = from_sched_info;
+  bpf_map__set_max_entries(s->maps.clock_gaps, static_cast<uint32_t>(ncpus));
   bpf_program__set_autoload(s->progs.sched_fork, o.filter_pids);
+  // With sched_info, nothing runs at wakeups.
+  bpf_program__set_autoload(s->progs.sched_waking, !from_sched_info);
+  bpf_program__set_autoload(s->progs.sched_wakeup, !from_sched_info);
+  bpf_program__set_autoload(s->progs.sched_wakeup_new, !from_sched_info);
   int rc = sched__load(s);
   if (rc) {
     int err = libbpf_err(rc);
@@ -50,7 +72,10 @@ Result<void> SchedLoader::attach() {
   int rc = sched__attach(skel_.get());
   if (rc) {
     int err = libbpf_err(rc);
-    return fail(err, "attaching the sched BPF programs (sched_wakeup/sched_switch)", bpf_hint(err));
+    return fail(err,
+                from_sched_info_ ? "attaching the sched BPF program (sched_switch)"
+                                 : "attaching the sched BPF programs (sched_waking/sched_wakeup/sched_switch)",
+                bpf_hint(err));
   }
   return {};
 }
@@ -82,6 +107,9 @@ std::vector<std::pair<wf_sched_key, wf_sched_hist>> SchedLoader::histograms(bool
   for (const wf_sched_key& k : keys) {
     wf_sched_hist h{};
     if (bpf_map__lookup_elem(skel_->maps.hists, &k, sizeof k, &h, sizeof h, 0) != 0) continue;
+    // No wait counted yet: an entry that only keeps the task's run_delay mark
+    // (sched_info mode), left in place for its next wait.
+    if (h.count == 0) continue;
     if (clear) bpf_map__delete_elem(skel_->maps.hists, &k, sizeof k, 0);
     out.emplace_back(k, h);
   }

@@ -25,6 +25,10 @@ struct SchedLoaderOptions {
   bool filter_pids = false;
   bool slow_log = false;
   CgroupFilter cgroup;
+  // Measure from wakeup stamps even where the kernel's sched_info could be
+  // read (tests run both ways; the kernel without CONFIG_SCHED_INFO gets
+  // stamps anyway).
+  bool stamps = false;
 };
 
 class SchedLoader {
@@ -40,9 +44,13 @@ class SchedLoader {
   // Every histogram; with clear, each one read is deleted (--interval).
   std::vector<std::pair<wf_sched_key, wf_sched_hist>> histograms(bool clear);
   std::array<uint64_t, WF_SCHED_CNT_MAX> counters() const;
+  // Waits measured from the kernel's sched_info (else from wakeup stamps).
+  bool from_sched_info() const { return from_sched_info_; }
 
  private:
   SchedLoader() = default;
+  static Result<std::unique_ptr<SchedLoader>> load_as(const SchedLoaderOptions& o, bool from_sched_info,
+                                                      RecordHandler on_slow);
   static int on_sample(void* ctx, void* data, std::size_t size);
   struct SkelDeleter { void operator()(struct sched* s) const; };
   struct RingDeleter { void operator()(struct ring_buffer* r) const; };
@@ -50,6 +58,7 @@ class SchedLoader {
   std::unique_ptr<struct ring_buffer, RingDeleter> ring_;
   RecordHandler on_slow_;
   int ncpus_ = 1;
+  bool from_sched_info_ = false;
 };
 
 }  // namespace whyfail::views

@@ -59,9 +59,14 @@ Feature probe_files() {
 }
 
 Feature probe_sched() {
-  return try_view("sched", "tp_btf sched_waking/wakeup/wakeup_new/switch", []() -> Result<void> {
+  // Which way the waits are measured is known once loaded (read by try_view after the load).
+  std::string needs = "tp_btf sched_switch";
+  return try_view("sched", needs, [&needs]() -> Result<void> {
     auto l = SchedLoader::load({}, ignore);
     if (!l) return tl::unexpected(l.error());
+    needs = (*l)->from_sched_info()
+                ? "tp_btf sched_switch reading the kernel's sched_info (CONFIG_SCHED_INFO)"
+                : "tp_btf sched_waking/wakeup/wakeup_new/switch: this kernel lacks sched_info (CONFIG_SCHED_INFO) or cfs_rq.rq (CONFIG_FAIR_GROUP_SCHED)";
     return (*l)->attach();
   });
 }

@@ -4,6 +4,7 @@
 #include "views/sched.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -19,6 +20,9 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
+#include <atomic>
 
 #include "platform/kernel_fs.h"
 #include "temp_cgroup.h"
@@ -30,10 +34,38 @@
 
 using whyfail::views::SchedLoader;
 
-TEST(Sched, SleeperNextToPinnedHogsWaits) {
+namespace {
+
+// The two ways the view measures a wait: from the kernel's sched_info (where
+// it keeps one, as here) or from wakeup stamps. Each test runs both.
+class SchedWays : public ::testing::TestWithParam<bool> {
+ protected:
+  bool stamps() const { return GetParam(); }
+  whyfail::views::SchedLoaderOptions options() const {
+    whyfail::views::SchedLoaderOptions o;
+    o.stamps = stamps();
+    return o;
+  }
+  // The fast way must not fall back to stamps unnoticed on a kernel that has sched_info.
+  void expect_way(const SchedLoader& l) const {
+    bool has_sched_info = access("/proc/self/schedstat", F_OK) == 0;
+    EXPECT_EQ(l.from_sched_info(), !stamps() && has_sched_info);
+  }
+};
+
+std::string way_name(const ::testing::TestParamInfo<bool>& i) { return i.param ? "Stamps" : "SchedInfo"; }
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Sched, SchedWays, ::testing::Values(false, true), way_name);
+
+TEST_P(SchedWays, SleeperNextToPinnedHogsWaits) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
-  auto l = SchedLoader::load({0, true, false, {}}, [](const void*, std::size_t) {});
+  auto o = options();
+  o.filter_pids = true;
+  auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
   if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  expect_way(**l);
   std::string out = "/tmp/views-sched." + std::to_string(getpid());
   int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int saved = dup(1);
@@ -163,14 +195,15 @@ std::map<uint32_t, uint64_t> bpftrace_counts(const std::string& text, const std:
 // must match what whyfail sched --min-ms 6 counted, within a few waits (the
 // two see each wakeup a few microseconds apart: a wait right at 6 ms can fall
 // on either side).
-TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
+TEST_P(SchedWays, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
   if (system("command -v bpftrace >/dev/null 2>&1") != 0) GTEST_SKIP() << "bpftrace not installed";
-  whyfail::views::SchedLoaderOptions o;
+  auto o = options();
   o.min_ns = 6'000'000;
   o.filter_pids = true;
   auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
   if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  expect_way(**l);
   // bpftrace finds tracepoints through tracefs, which a fresh boot may not
   // have mounted yet.
   ASSERT_TRUE(whyfail::platform::ensure_tracefs());
@@ -222,15 +255,16 @@ TEST(Sched, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
 
 // --cgroup: system-wide, two children sleep and wake 20 times each, one from
 // inside a fresh cgroup v2 directory: only its waits are counted.
-TEST(Sched, CgroupFilterKeepsOnlyWaitsInsideTheCgroup) {
+TEST_P(SchedWays, CgroupFilterKeepsOnlyWaitsInsideTheCgroup) {
   TempCgroup cg("sched-test");
   if (!cg.skip.empty()) GTEST_SKIP() << cg.skip;
   auto filter = whyfail::views::resolve_cgroup(cg.name);
   ASSERT_TRUE(filter) << filter.error().message();
-  whyfail::views::SchedLoaderOptions o;
+  auto o = options();
   o.cgroup = *filter;
   auto l = SchedLoader::load(o, [](const void*, std::size_t) {});
   if (!l) VIEW_SKIP_OR_FAIL(l.error());
+  expect_way(**l);
   if (auto a = (*l)->attach(); !a) VIEW_SKIP_OR_FAIL(a.error());
   auto run = [&](bool in) {
     pid_t c = fork();
@@ -254,4 +288,113 @@ TEST(Sched, CgroupFilterKeepsOnlyWaitsInsideTheCgroup) {
     if (k.tgid == static_cast<uint32_t>(in)) waits_in += h.count;
   }
   EXPECT_GE(waits_in, 20u);  // one per wakeup from usleep, at least
+}
+
+namespace {
+
+// Direct children of `pid` (the load's hogs).
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t c; in >> c;) out.push_back(c);
+  return out;
+}
+
+void pin(pid_t pid, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(pid, sizeof set, &set);
+}
+
+}  // namespace
+
+// Both ways at once on the same load while its hogs are moved between CPUs
+// 0 and 1 every millisecond. A task moved while it waits has the part before
+// the move added to its run_delay and its last_queued restarted on the new
+// CPU: the sched_info way must still count that wait whole, once, as the
+// stamps (taken by tid, whatever the CPU) do. Per thread, the two must agree
+// on the number of waits and on their total.
+TEST(Sched, SchedInfoAndStampsAgreeWhileTasksMoveBetweenCpus) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for BPF";
+  if (access("/proc/self/schedstat", F_OK) != 0) GTEST_SKIP() << "kernel without CONFIG_SCHED_INFO";
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two CPUs";
+  whyfail::views::SchedLoaderOptions o;
+  o.filter_pids = true;
+  auto info = SchedLoader::load(o, [](const void*, std::size_t) {});
+  if (!info) VIEW_SKIP_OR_FAIL(info.error());
+  ASSERT_TRUE((*info)->from_sched_info());
+  o.stamps = true;
+  auto stamps = SchedLoader::load(o, [](const void*, std::size_t) {});
+  if (!stamps) VIEW_SKIP_OR_FAIL(stamps.error());
+  ASSERT_FALSE((*stamps)->from_sched_info());
+  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  int saved = dup(1);
+  dup2(devnull, 1);
+  auto c = whyfail::trace::bpf::HeldChild::fork_held(
+      {std::string(PROGS_DIR) + "/views_sched_load", "3", "2", "2000"}, getuid(), getgid());
+  dup2(saved, 1);
+  close(saved);
+  close(devnull);
+  ASSERT_TRUE(c) << c.error().message();
+  for (auto* l : {&*info, &*stamps}) {
+    ASSERT_TRUE((*l)->add_traced(c->pid()));
+    if (auto a = (*l)->attach(); !a) {
+      c->abandon();
+      VIEW_SKIP_OR_FAIL(a.error());
+    }
+  }
+  ASSERT_TRUE(c->release());
+  std::atomic<bool> done{false};
+  std::atomic<long> moves{0};
+  std::thread mover([&] {
+    while (!done) {
+      for (pid_t hog : children_of(c->pid())) {
+        pin(hog, 1);
+        usleep(1000);
+        pin(hog, 0);
+        usleep(1000);
+        ++moves;
+      }
+      usleep(1000);
+    }
+  });
+  int st = 0;
+  pid_t w = waitpid(c->pid(), &st, 0);
+  done = true;
+  mover.join();
+  ASSERT_EQ(w, c->pid());
+  ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ASSERT_GT(moves.load(), 100);
+  std::map<uint32_t, std::pair<uint64_t, uint64_t>> a, b;  // pid -> (waits, total ns)
+  std::map<uint32_t, std::string> shape;                     // pid -> both histograms, for a failure message
+  auto add = [&](auto& to, const char* way, SchedLoader& l) {
+    for (const auto& [k, h] : l.histograms(false)) {
+      to[k.pid].first += h.count;
+      to[k.pid].second += h.total_ns;
+      std::string& s = shape[k.pid];
+      s += std::string("\n  ") + way + " " + k.comm + ":";
+      for (int i = 0; i < WF_SCHED_SLOTS; ++i)
+        if (h.slots[i]) s += " [" + std::to_string(i) + "]=" + std::to_string(h.slots[i]);
+      s += " max " + std::to_string(h.max_ns);
+    }
+  };
+  add(a, "sched_info", **info);
+  add(b, "stamps", **stamps);
+  uint64_t all_ns = 0;
+  for (const auto& [pid, v] : b) all_ns += v.second;
+  ASSERT_GT(all_ns, 500'000'000u) << "the hogs should have waited for each other for seconds in all";
+  std::set<uint32_t> pids;
+  for (const auto& [pid, v] : a) pids.insert(pid);
+  for (const auto& [pid, v] : b) pids.insert(pid);
+  for (uint32_t pid : pids) {
+    auto [na, ta] = a[pid];
+    auto [nb, tb] = b[pid];
+    std::string both = "pid " + std::to_string(pid) + ": sched_info " + std::to_string(na) + " waits " +
+                       std::to_string(ta) + " ns, stamps " + std::to_string(nb) + " waits " + std::to_string(tb) +
+                       " ns" + shape[pid];
+    EXPECT_LE(na > nb ? na - nb : nb - na, std::max<uint64_t>(3, std::max(na, nb) / 20)) << both;
+    // The stamps start a few microseconds later (at the wakeup, after the enqueue).
+    EXPECT_LE(ta > tb ? ta - tb : tb - ta, std::max<uint64_t>(2'000'000, std::max(ta, tb) / 20)) << both;
+  }
 }

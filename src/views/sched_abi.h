@@ -23,9 +23,11 @@ struct wf_sched_hist {
   __u64 total_ns;
   __u64 max_ns;
   /* Kernel-side bookkeeping (sched_info mode), not part of the histogram:
-   * the task's run_delay after its last switch in, and whether its coming
-   * wait began with a preemption (kept for --slow-log only). */
+   * the task's run_delay after its last switch in; when it was preempted on
+   * its way to sleep (bpf_ktime_get_ns(); sched_info does not queue it then);
+   * whether its coming wait began with a preemption (for --slow-log). */
   __u64 seen_delay_ns;
+  __u64 preempted_asleep_ns;
   __u32 next_preempted;
   __u32 pad;
 };

@@ -309,15 +309,12 @@ static __always_inline void switch_by_sched_info(bool preempt, struct task_struc
     __u64 now = bpf_ktime_get_ns();
     if (now > asleep) wait += now - asleep;
   } else if (queued) {
-    // A clock equal to next's last_queued has not moved since next was
-    // queued: stale for certain (a fork wakes the child with a preemption
-    // request, and the parent then blocks in wait()).
     // After a task blocked the clock is fresh and is "now": no
     // bpf_ktime_get_ns() there (the largest single cost of this program,
     // ~60 of ~185 ns per run in bpf_stats on this VM); 1 in 16 such switches
-    // still samples the gap. A clock equal to next's last_queued has not moved since next was
-    // queued: stale for certain (a fork wakes the child with a preemption
-    // request, and the parent then blocks in wait()).
+    // still samples the gap. A clock equal to next's last_queued has not
+    // moved since next was queued: stale for certain (a fork wakes the child
+    // with a preemption request, and the parent then blocks in wait()).
     bool fresh = prev_state != 0 && prev->pid && clock != queued;
     __u64 now = clock;
     if (!fresh || sample_fresh_clock()) now = sched_clock_now(clock, fresh);

@@ -55,6 +55,19 @@ class SchedWays : public ::testing::TestWithParam<bool> {
 
 std::string way_name(const ::testing::TestParamInfo<bool>& i) { return i.param ? "Stamps" : "SchedInfo"; }
 
+// The load, held before its exec, with its stdout in `out_path` (its report,
+// or /dev/null): the test's own stdout is gtest's.
+auto fork_load_held(const std::vector<std::string>& argv, const std::string& out_path) {
+  int ofd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int saved = dup(1);
+  dup2(ofd, 1);
+  auto c = whyfail::trace::bpf::HeldChild::fork_held(argv, getuid(), getgid());
+  dup2(saved, 1);
+  close(saved);
+  close(ofd);
+  return c;
+}
+
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Sched, SchedWays, ::testing::Values(false, true), way_name);
@@ -67,14 +80,7 @@ TEST_P(SchedWays, SleeperNextToPinnedHogsWaits) {
   if (!l) VIEW_SKIP_OR_FAIL(l.error());
   expect_way(**l);
   std::string out = "/tmp/views-sched." + std::to_string(getpid());
-  int ofd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int saved = dup(1);
-  dup2(ofd, 1);
-  auto c = whyfail::trace::bpf::HeldChild::fork_held(
-      {std::string(PROGS_DIR) + "/views_sched_load", "2", "1.5", "2000"}, getuid(), getgid());
-  dup2(saved, 1);
-  close(saved);
-  close(ofd);
+  auto c = fork_load_held({std::string(PROGS_DIR) + "/views_sched_load", "2", "1.5", "2000"}, out);
   ASSERT_TRUE(c) << c.error().message();
   ASSERT_TRUE((*l)->add_traced(c->pid()));
   if (auto a = (*l)->attach(); !a) {
@@ -216,13 +222,7 @@ TEST_P(SchedWays, AgreesWithTheSeedsBpftraceScriptOnTheSameLoad) {
   ASSERT_EQ(symlink((std::string(PROGS_DIR) + "/views_sched_load").c_str(), link.c_str()), 0) << link;
   Bpftrace bt;
   ASSERT_TRUE(bt.start(std::string(SEEDS_DIR) + "/slowprocs.bt")) << bt.text;
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  int saved = dup(1);
-  dup2(devnull, 1);
-  auto c = whyfail::trace::bpf::HeldChild::fork_held({link, "3", "2", "3000"}, getuid(), getgid());
-  dup2(saved, 1);
-  close(saved);
-  close(devnull);
+  auto c = fork_load_held({link, "3", "2", "3000"}, "/dev/null");
   ASSERT_TRUE(c) << c.error().message();
   ASSERT_TRUE((*l)->add_traced(c->pid()));
   if (auto a = (*l)->attach(); !a) {
@@ -328,14 +328,7 @@ TEST(Sched, SchedInfoAndStampsAgreeWhileTasksMoveBetweenCpus) {
   auto stamps = SchedLoader::load(o, [](const void*, std::size_t) {});
   if (!stamps) VIEW_SKIP_OR_FAIL(stamps.error());
   ASSERT_FALSE((*stamps)->from_sched_info());
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  int saved = dup(1);
-  dup2(devnull, 1);
-  auto c = whyfail::trace::bpf::HeldChild::fork_held(
-      {std::string(PROGS_DIR) + "/views_sched_load", "3", "2", "2000"}, getuid(), getgid());
-  dup2(saved, 1);
-  close(saved);
-  close(devnull);
+  auto c = fork_load_held({std::string(PROGS_DIR) + "/views_sched_load", "3", "2", "2000"}, "/dev/null");
   ASSERT_TRUE(c) << c.error().message();
   for (auto* l : {&*info, &*stamps}) {
     ASSERT_TRUE((*l)->add_traced(c->pid()));

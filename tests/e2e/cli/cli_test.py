@@ -403,6 +403,37 @@ class FilesView(unittest.TestCase):
             self.assertTrue(lo <= hms[:8] <= hi, (lo, hms, hi))
 
 
+class SchedView(unittest.TestCase):
+    """`whyfail sched --json -- CMD`: the command's exit status, its tree's waits, and which
+    way they were measured (the kernel's sched_info where /proc/PID/schedstat exists)."""
+
+    def test_command_tree_waits_and_status(self):
+        if BACKEND != "bpf":
+            self.skipTest("views run once, with the bpf backend's tests")
+        p = subprocess.run([WHYFAIL, "sched", "--json", "--", "sh", "-c",
+                            "for i in 1 2 3 4 5; do sleep 0.01; done; exit 3"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+        if p.returncode != 3 and (b"Operation not permitted" in p.stderr or b"Permission denied" in p.stderr):
+            self.skipTest(p.stderr.decode(errors="replace").strip())
+        self.assertEqual(p.returncode, 3, p.stderr)
+        records = json_records(p.stdout)
+        summary = [r for r in records if r["type"] == "summary"]
+        self.assertEqual(len(summary), 1, records)
+        want = "sched_info" if os.path.exists("/proc/self/schedstat") else "wakeup_stamps"
+        self.assertEqual(summary[0]["waits_from"], want)
+        shells = {}
+        for r in records:
+            if r["type"] != "runq_latency":
+                continue
+            self.assertEqual(sum(b["count"] for b in r["log2_us"]), r["count"], r)
+            if r["comm"] == "sh":
+                shells[r["pid"]] = shells.get(r["pid"], 0) + r["count"]
+        # The command's shell waits again after each of its five children exits (the
+        # children, forked shells until they exec sleep, wait once or twice).
+        self.assertTrue(shells, records)
+        self.assertGreaterEqual(max(shells.values()), 5, shells)
+
+
 class KernelOrigin(unittest.TestCase):
     def test_refused_kernel_says_why_once_and_the_run_is_unchanged(self):
         """--kernel where the kernel refuses both fexit and kprobes (doctor says so): one

@@ -25,6 +25,12 @@ rounds="${1:-5}"
 whyfail="${WHYFAIL:-$root/build/whyfail}"
 floor_dir="${FLOOR_DIR:-$root/../shared/floor}"
 
+# bpftrace finds tracepoints through tracefs, which a fresh boot may not have
+# mounted (its rows then fail with "tracepoint not found"); the tests mount it too.
+if [[ ! -d /sys/kernel/tracing/events ]]; then
+  mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
+
 bin="$(mktemp -d /tmp/whyfail-views-bench.XXXXXX)"
 trap 'rm -rf "$bin"' EXIT
 for w in mixed forky pingpong; do

@@ -3,9 +3,9 @@
 //
 // Two ways to know when the wait began, the loader picks one:
 // - from the kernel's own accounting (CONFIG_SCHED_INFO and
-//   CONFIG_FAIR_GROUP_SCHED, on in distribution kernels): a task's sched_info.last_queued is the run-queue clock when it
-//   was queued (woken, or switched out still runnable), and run_delay sums
-//   its queued time. The sched_switch that picks the task reads both: one
+//   CONFIG_FAIR_GROUP_SCHED, on in distribution kernels): a task's
+//   sched_info.last_queued is the run-queue clock when it was queued (woken,
+//   or switched out still runnable), and run_delay sums its queued time. The sched_switch that picks the task reads both: one
 //   program per switch and nothing at wakeups.
 // - stamps (kernels without it): sched_waking/sched_wakeup/sched_wakeup_new
 //   and a preempted sched_switch's prev stamp the start by tid, and the
@@ -216,16 +216,13 @@ struct {
   __type(value, struct clock_gap);
 } clock_gaps SEC(".maps");
 
-static __always_inline bool sample_fresh_clock(void) {
+static __always_inline struct clock_gap *this_cpu_gap(void) {
   __u32 cpu = bpf_get_smp_processor_id();
-  struct clock_gap *g = bpf_map_lookup_elem(&clock_gaps, &cpu);
-  return g && (g->fresh++ & 15) == 0;
+  return bpf_map_lookup_elem(&clock_gaps, &cpu);
 }
 
-static __always_inline __u64 sched_clock_now(__u64 rq_clock, bool fresh_clock) {
+static __always_inline __u64 sched_clock_now(struct clock_gap *g, __u64 rq_clock, bool fresh_clock) {
   __u64 now = bpf_ktime_get_ns();
-  __u32 cpu = bpf_get_smp_processor_id();
-  struct clock_gap *g = bpf_map_lookup_elem(&clock_gaps, &cpu);
   if (!g || now < rq_clock) return rq_clock;
   __u64 seen = now - rq_clock;
   if (!g->at) {
@@ -278,7 +275,7 @@ static __always_inline void switch_by_sched_info(bool preempt, struct task_struc
     // follow a wakeup and are the stale kind).
     if (prev_state != 0 && prev->pid) {
       struct rq *rq = prev->se.cfs_rq->rq;
-      if (rq) sched_clock_now(rq->clock, true);
+      if (rq) sched_clock_now(this_cpu_gap(), rq->clock, true);
     }
     return;
   }
@@ -316,8 +313,9 @@ static __always_inline void switch_by_sched_info(bool preempt, struct task_struc
     // moved since next was queued: stale for certain (a fork wakes the child
     // with a preemption request, and the parent then blocks in wait()).
     bool fresh = prev_state != 0 && prev->pid && clock != queued;
+    struct clock_gap *g = this_cpu_gap();
     __u64 now = clock;
-    if (!fresh || sample_fresh_clock()) now = sched_clock_now(clock, fresh);
+    if (!fresh || (g && (g->fresh++ & 15) == 0)) now = sched_clock_now(g, clock, fresh);
     if (now > queued) wait += now - queued;
   }
   h->seen_delay_ns = earlier + (queued && clock > queued ? clock - queued : 0);

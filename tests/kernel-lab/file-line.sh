@@ -12,7 +12,7 @@
 # Exit 77 (ctest SKIP) without the debug vmlinux: get it with
 # tests/kernel-lab/get-debug-vmlinux.sh (858 MB download).
 set -eu
-lab=$(dirname "$0")/run-lab.sh
+. "$(dirname "$0")/lab-capture.sh"
 origin_lab=$1
 k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$k" ] || { echo "file-line.sh: SKIP: no /boot/vmlinuz-*" >&2; exit 77; }
@@ -26,10 +26,7 @@ command -v addr2line >/dev/null || { echo "file-line.sh: SKIP: addr2line (binuti
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-rc=0
-"$lab" --timeout 600 --bin "$origin_lab" -- "origin_lab --mechanism fexit case perf_branch_bits" >"$out" 2>&1 || rc=$?
-cat "$out"
-[ "$rc" = 0 ] || { echo "file-line.sh: the lab case failed ($rc)" >&2; exit 1; }
+lab_capture file-line.sh "$out" --timeout 600 --bin "$origin_lab" -- "origin_lab --mechanism fexit case perf_branch_bits"
 frames=$(sed -n 's/^WHYFAIL-FRAME //p' "$out" | tr -d '\r')
 guest_id=$(sed -n 's/^WHYFAIL-BUILD-ID //p' "$out" | tr -d '\r')
 [ -n "$frames" ] || { echo "file-line.sh: the guest printed no frames" >&2; exit 1; }

@@ -7,19 +7,15 @@
 #
 # Exit 77 (ctest SKIP) when the lab cannot run here (run-lab.sh says why).
 set -eu
-here=$(dirname "$0")
+. "$(dirname "$0")/lab-capture.sh"
 whyfail=$1
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-rc=0
-"$here/run-lab.sh" --timeout 600 --bin "$whyfail" -- '
+lab_capture views-sched.sh "$out" --timeout 600 --bin "$whyfail" -- '
   echo WHYFAIL-BEGIN
   whyfail sched --json -- sh -c "for i in 1 2 3 4 5; do sleep 0.01; done"; echo "WHYFAIL-STATUS $?"
   echo WHYFAIL-END
-' >"$out" 2>&1 || rc=$?
-if [ "$rc" = 77 ]; then cat "$out"; exit 77; fi
-cat "$out"
-[ "$rc" = 0 ] || { echo "views-sched.sh: the lab run failed ($rc)" >&2; exit 1; }
+'
 exec python3 - "$out" <<'PY'
 import json, sys
 text = open(sys.argv[1], errors="replace").read()

@@ -11,20 +11,17 @@
 # Exit 77 (ctest SKIP) when the lab cannot run here (run-lab.sh says why).
 set -eu
 here=$(dirname "$0")
+. "$here/lab-capture.sh"
 whyfail=$1
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-rc=0
 # Each run's output between markers: the console also carries the kernel's
 # and the shell's lines.
-"$here/run-lab.sh" --timeout 1200 --bin "$whyfail" -- '
+lab_capture whyfail-kernel.sh "$out" --timeout 1200 --bin "$whyfail" -- '
   mkdir /tmp 2>/dev/null; echo "WHYFAIL-STATUS direct $?"
   whyfail --kernel -o /tmp/text.out -- mkdir /tmp; echo "WHYFAIL-STATUS text $?"
   whyfail --kernel --json -o /tmp/bpf.json -- mkdir /tmp; echo "WHYFAIL-STATUS bpf $?"
   whyfail --backend=ptrace --kernel --json -o /tmp/ptrace.json -- mkdir /tmp; echo "WHYFAIL-STATUS ptrace $?"
   for f in text.out bpf.json ptrace.json; do echo "WHYFAIL-BEGIN $f"; cat /tmp/$f; echo "WHYFAIL-END $f"; done
-' >"$out" 2>&1 || rc=$?
-if [ "$rc" = 77 ]; then cat "$out"; exit 77; fi
-cat "$out"
-[ "$rc" = 0 ] || { echo "whyfail-kernel.sh: the lab run failed ($rc)" >&2; exit 1; }
+'
 exec python3 "$here/whyfail-kernel-check.py" "$out"
